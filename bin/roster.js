@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The `roster` command. Its code is TypeScript under electron/cli/; this launcher runs it on Node 22 or newer
+// (better-sqlite3 13 needs it — see README) through tsx. When the Node running us is older, it re-runs itself
+// on the Node 22 that the `node` devDependency installs into node_modules/.bin.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const major = Number(process.versions.node.split('.')[0]);
+const bundledNode = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
+const nodeBin = major >= 22 ? process.execPath : bundledNode;
+
+if (major < 22 && !existsSync(bundledNode)) {
+  console.error(`roster: needs Node 22 or newer (this is ${process.version}); run "npm ci" first to install it into node_modules.`);
+  process.exit(1);
+}
+
+// Resolved from here, not from the caller's directory, so `roster` works wherever it is started.
+const tsxLoader = import.meta.resolve('tsx');
+const child = spawn(nodeBin, ['--import', tsxLoader, join(root, 'electron', 'cli', 'main.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: process.cwd(),
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => {
+  if (signal) process.kill(process.pid, signal);
+  else process.exit(code ?? 1);
+});

@@ -1,0 +1,7 @@
+import { type Migration } from '../migrate';
+import { initialMigration } from './001-initial';
+
+/** Every schema migration, oldest first; a migration's version is its position (1-based). Never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [initialMigration];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,141 @@
+/**
+ * The Electron main process: one hardened window onto the renderer, the RosterApi served over IPC, and the
+ * services (cache, sync, vault) built by services.ts for the user-data dir. Everything security-relevant that
+ * can be expressed as data lives in window-options.ts, where it is unit-tested without Electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerIpcHandlers } from './ipc';
+import { createServices } from './services';
+import {
+  CONTENT_SECURITY_POLICY,
+  createWindowOptions,
+  externalLinkTarget,
+  isAllowedNavigation,
+  isAppUrl,
+  isTrustedSenderFrame,
+  resolveAppUrl,
+} from './window-options';
+
+// The bundle lands in out/main/; the preload and renderer builds sit next to it (electron.vite.config.ts).
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PRELOAD_PATH = join(outDir, 'preload', 'preload.cjs');
+const RENDERER_INDEX = join(outDir, 'renderer', 'index.html');
+
+export function startShell(): void {
+  // A second copy would open the same SQLite cache and race the first one's sync; it hands over to the first.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  const appUrl = resolveAppUrl({
+    rendererIndexPath: RENDERER_INDEX,
+    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+    packaged: app.isPackaged,
+  });
+  const isDevServer = !appUrl.startsWith('file:');
+  let mainWindow: BrowserWindow | null = null;
+  let shutdown: (() => void) | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+
+  // Applies to every web contents the app ever creates, not just our window, so nothing can slip past
+  // (a devtools-opened page, a window created by a future feature).
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+
+  const createWindow = (): void => {
+    const window = new BrowserWindow(createWindowOptions(PRELOAD_PATH));
+    mainWindow = window;
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+    const loading = isDevServer ? window.loadURL(appUrl) : window.loadFile(RENDERER_INDEX);
+    loading.catch((error: unknown) => console.error('Roster Desk: the window could not load the app', error));
+  };
+
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the Dock until Cmd+Q; everywhere else closing the window ends the app.
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0 && shutdown) createWindow();
+  });
+
+  app.on('will-quit', () => {
+    shutdown?.();
+    shutdown = null;
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      hardenSession(isDevServer);
+      const services = createServices({ dataDir: app.getPath('userData'), host: 'electron' });
+      if (services.notice) console.warn(`Roster Desk: ${services.notice}`);
+      const unregister = registerIpcHandlers(ipcMain, services.handlers, (frame) => isTrustedSenderFrame(frame, appUrl));
+      shutdown = () => {
+        unregister();
+        services.close();
+      };
+      createWindow();
+    })
+    .catch((error: unknown) => {
+      // Without services there is nothing to show: say why (staff rarely see a console) and leave, not hang.
+      console.error('Roster Desk could not start', error);
+      dialog.showErrorBox('Roster Desk could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+}
+
+function hardenSession(isDevServer: boolean): void {
+  const ses = session.defaultSession;
+  // A roster manager needs no camera, notifications, geolocation, USB…: refuse every request and every check.
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // The dev server needs inline scripts and a websocket for hot reload, which this policy forbids.
+  if (isDevServer) return;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders = { ...details.responseHeaders };
+    if (details.url.startsWith('file:')) responseHeaders['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders });
+  });
+}
+
+function guardWebContents(contents: WebContents, appUrl: string): void {
+  const refuseNavigation = (event: { preventDefault(): void }, url: string): void => {
+    if (isAllowedNavigation(url, appUrl)) return;
+    event.preventDefault();
+    console.warn(`Roster Desk: blocked navigation away from the app (${safeOrigin(url)})`);
+  };
+  contents.on('will-navigate', (event) => refuseNavigation(event, event.url));
+  contents.on('will-redirect', (event) => refuseNavigation(event, event.url));
+  // No <webview>: it would be a second, unguarded browser inside the window.
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to the LMS or help pages open in the user's browser; the app never opens a second window.
+    const external = externalLinkTarget(url);
+    if (external && !isAppUrl(url, appUrl)) {
+      shell.openExternal(external).catch((error: unknown) => console.warn('Roster Desk: could not open a link', error));
+    }
+    return { action: 'deny' };
+  });
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'unparseable URL';
+  }
+}
+
+startShell();

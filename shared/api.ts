@@ -1,0 +1,198 @@
+/**
+ * RosterApi: the one contract between the renderer and the main-process services.
+ *
+ * Both transports implement exactly this: the Electron preload (contextBridge → ipcRenderer.invoke) and the
+ * browser host's token-protected localhost bridge. Every method takes one JSON input and returns one JSON
+ * output; both are zod schemas so each side validates what crosses the boundary, and the channel names are
+ * derived from the method names so the two transports can never drift apart.
+ */
+import { z } from 'zod';
+import { PROVIDERS } from './domain/provider';
+import { ROLES, STATUSES } from './domain/roles';
+import { REALM_KINDS } from './domain/realm';
+
+const id = z.string().min(1).max(200);
+
+export const AccountSchema = z.object({
+  id,
+  /** What staff see and what the CLI lists ("Schoology · district.example.org"). */
+  name: z.string(),
+  provider: z.enum(PROVIDERS),
+  baseUrl: z.string(),
+  /** Who the credentials belong to; null until the first signed call has told us. */
+  user: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const RealmSchema = z.object({
+  /** Cache-wide id: "<accountId>/<key>". */
+  id,
+  accountId: id,
+  key: z.string(),
+  provider: z.enum(PROVIDERS),
+  kind: z.enum(REALM_KINDS),
+  remoteId: z.string(),
+  title: z.string(),
+  courseTitle: z.string(),
+  courseCode: z.string(),
+  sectionCode: z.string(),
+  sectionSchoolCode: z.string(),
+  gradingPeriods: z.array(z.string()),
+  pulledAt: z.string().nullable(),
+  enrollmentCount: z.number().int().nonnegative(),
+  pendingCount: z.number().int().nonnegative(),
+});
+export type RealmSummary = z.infer<typeof RealmSchema>;
+
+export const ROSTER_SORT_COLUMNS = ['name', 'schoolUid', 'userId', 'role', 'status', 'realm', 'pending'] as const;
+export type RosterSortColumn = (typeof ROSTER_SORT_COLUMNS)[number];
+
+export const RosterQuerySchema = z.object({
+  realmIds: z.array(id).min(1).max(5000),
+  statuses: z.array(z.enum(STATUSES)).optional(),
+  roles: z.array(z.enum(ROLES)).optional(),
+  /** Matched case-insensitively against display, first, last, preferred names and school uid. */
+  search: z.string().max(200).optional(),
+  sort: z
+    .object({ column: z.enum(ROSTER_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) })
+    .default({ column: 'name', direction: 'asc' }),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type RosterQuery = z.input<typeof RosterQuerySchema>;
+export type RosterQueryParsed = z.output<typeof RosterQuerySchema>;
+
+export const PENDING_KINDS = ['enroll', 'update', 'remove', 'access_code'] as const;
+export type PendingKind = (typeof PENDING_KINDS)[number];
+
+export const RosterRowSchema = z.object({
+  realmId: id,
+  /** null for a person whose enrollment is still only a queued edit. */
+  enrollmentId: z.string().nullable(),
+  userId: z.string(),
+  schoolUid: z.string(),
+  displayName: z.string(),
+  sortableName: z.string(),
+  pictureUrl: z.string(),
+  /** What the roster will be after sync: the server state with pending edits overlaid. */
+  role: z.enum(ROLES),
+  status: z.enum(STATUSES),
+  /** The last known server values, or null when the server has no such enrollment yet. */
+  server: z.object({ role: z.enum(ROLES), status: z.enum(STATUSES) }).nullable(),
+  pending: z
+    .object({
+      opId: z.string(),
+      kind: z.enum(PENDING_KINDS),
+      /** Fields the queued edit changes (for an update). */
+      fields: z.array(z.enum(['role', 'status'])),
+      state: z.enum(['queued', 'rejected', 'conflict']),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type RosterRow = z.infer<typeof RosterRowSchema>;
+
+export const RosterPageSchema = z.object({
+  rows: z.array(RosterRowSchema),
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+});
+export type RosterPage = z.infer<typeof RosterPageSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  /** Which transport serves the renderer. */
+  host: z.enum(['electron', 'browser']),
+  /**
+   * Something staff must know about the local cache, e.g. that a damaged file was moved aside; null if none.
+   */
+  cacheNotice: z.string().nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+const none = z.object({}).strict().optional();
+
+/** Method name → input and output schema. Add a method here and both transports carry it. */
+export const rosterApiSpec = {
+  appInfo: { input: none, output: AppInfoSchema },
+  listAccounts: { input: none, output: z.array(AccountSchema) },
+  listRealms: { input: z.object({ accountId: id.optional() }).strict().optional(), output: z.array(RealmSchema) },
+  queryRoster: { input: RosterQuerySchema, output: RosterPageSchema },
+} as const;
+
+export type RosterApiSpec = typeof rosterApiSpec;
+export type RosterApiMethod = keyof RosterApiSpec;
+export type ApiInput<M extends RosterApiMethod> = z.input<RosterApiSpec[M]['input']>;
+export type ApiOutput<M extends RosterApiMethod> = z.output<RosterApiSpec[M]['output']>;
+
+/** What the renderer's code calls: one async function per method, throwing RosterApiError on failure. */
+export type RosterApi = {
+  [M in RosterApiMethod]: (input?: ApiInput<M>) => Promise<ApiOutput<M>>;
+};
+
+/**
+ * What each transport exposes — `window.roster` from the preload, and the browser bridge client: the same
+ * methods, answering with envelopes. Failures travel as data because Electron's contextBridge keeps only the
+ * message of a thrown Error (its code would be lost); apiOverTransport turns envelopes back into RosterApi.
+ */
+export type RosterApiTransport = {
+  [M in RosterApiMethod]: (input?: ApiInput<M>) => Promise<ApiEnvelope<ApiOutput<M>>>;
+};
+
+export const ROSTER_API_METHODS = Object.keys(rosterApiSpec) as RosterApiMethod[];
+
+/** The IPC channel of a method; the browser bridge uses the same name in its URL path. */
+export const channelOf = (method: RosterApiMethod): string => `roster:${method}`;
+
+/**
+ * An error crossing the boundary. Only the message and a machine-readable code travel; stack traces and
+ * causes stay in the main process, where they may hold paths or secrets.
+ */
+export const ApiErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;
+
+export class RosterApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RosterApiError';
+  }
+}
+
+/** Parses a method's input; throws RosterApiError('invalid_input') naming the offending field. */
+export function parseInput<M extends RosterApiMethod>(method: M, input: unknown): z.output<RosterApiSpec[M]['input']> {
+  const result = rosterApiSpec[method].input.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'input';
+    throw new RosterApiError('invalid_input', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data as z.output<RosterApiSpec[M]['input']>;
+}
+
+/** What every transport carries back for a call: the value, or an error safe to show. */
+export type ApiEnvelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiErrorShape };
+
+export const ApiEnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorSchema }),
+]);
+
+/** Turns a transport's envelope back into a value or a thrown RosterApiError (used by both renderer clients). */
+export function unwrapEnvelope<T>(raw: unknown, method: RosterApiMethod): T {
+  const parsed = ApiEnvelopeSchema.safeParse(raw);
+  if (!parsed.success) throw new RosterApiError('bad_reply', `${method}: the main process sent a reply the app cannot read`);
+  if (!parsed.data.ok) throw new RosterApiError(parsed.data.error.code, parsed.data.error.message);
+  return parsed.data.value as T;
+}
+
+/** RosterApi over a transport: unwraps each envelope into a value or a thrown RosterApiError. */
+export function apiOverTransport(transport: RosterApiTransport): RosterApi {
+  const methods = ROSTER_API_METHODS.map((method) => {
+    const send = transport[method] as (input?: unknown) => Promise<unknown>;
+    return [method, async (input?: unknown) => unwrapEnvelope(await send(input), method)] as const;
+  });
+  return Object.fromEntries(methods) as RosterApi;
+}
