@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import react from '@vitejs/plugin-react';
 
 // Our sources are not in electron-vite's default src/main, src/preload, src/renderer, so each target names its
 // entry; the outputs keep the default out/{main,preload,renderer} layout that main.ts and package.json expect.
@@ -28,7 +27,6 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },

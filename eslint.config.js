@@ -17,8 +17,11 @@ const restrict = (...blocks) => ({
 
 const noElectronDir = { patterns: [{ group: ['**/electron/**', '../electron', '../../electron'], message: 'Only the main process may import electron/; talk to it through the RosterApi contract (shared/api.ts).' }] };
 const noRendererDir = { patterns: [{ group: ['**/renderer/**', '../renderer', '../../renderer'], message: 'The main process and shared/ never import the renderer.' }] };
+const sharedMessage = 'shared/ runs in both processes: no Node-, DOM- or Electron-only modules.';
 const noNode = {
-  paths: [...nodeBuiltins, ...nativeOrNodeOnly, 'react-dom'].map((name) => ({ name, message: 'shared/ runs in both processes: no Node-, DOM- or Electron-only modules.' })),
+  paths: [...nodeBuiltins, ...nativeOrNodeOnly, 'react-dom'].map((name) => ({ name, message: sharedMessage })),
+  // Subpath imports ('react-dom/client', 'fs/promises') are not covered by `paths`.
+  patterns: [{ group: ['react-dom/*', 'electron/*', 'fs/*', 'node:*'], message: sharedMessage }],
 };
 const noElectronModule = {
   paths: [{ name: 'electron', message: "Only electron/main.ts, preload.ts and ipc.ts import 'electron'; services must run under plain Node." }],

@@ -11,6 +11,7 @@
  * | designer  | 1 (lossy)       | DesignerEnrollment   |
  * | student   | 0 (read as)     | StudentEnrollment    |
  * | observer  | 0 (lossy)       | ObserverEnrollment   |
+ * | student   | —               | StudentViewEnrollment (Canvas's test student; read only) |
  *
  * Cannot be mapped: Schoology cannot tell a TA or designer from a teacher, nor an observer from a student
  * (Schoology parents are user associations, not enrollments), so writing those roles to Schoology keeps only
@@ -60,6 +61,9 @@ export const CANVAS_TYPES = [
   'DesignerEnrollment',
   'StudentEnrollment',
   'ObserverEnrollment',
+  // Canvas's "Test Student" (Student View) appears in course rosters with this type. It reads as a student;
+  // roleToCanvas never produces it, since it cannot be created through the enrollments API.
+  'StudentViewEnrollment',
 ] as const;
 export type CanvasType = (typeof CANVAS_TYPES)[number];
 
@@ -126,6 +130,7 @@ const CANVAS_TYPE_ROLE: Record<CanvasType, Role> = {
   DesignerEnrollment: 'designer',
   StudentEnrollment: 'student',
   ObserverEnrollment: 'observer',
+  StudentViewEnrollment: 'student',
 };
 export const roleFromCanvas = (type: CanvasType): Role => CANVAS_TYPE_ROLE[type];
 export function roleToCanvas(role: Role): CanvasType {

@@ -112,8 +112,8 @@ describe('Canvas enrollment', () => {
   });
 
   it('rejects an unknown enrollment type, naming the field and the allowed values', () => {
-    expect(messageOf(() => parseOne({ ...minimal, type: 'StudentViewEnrollment' }))).toBe(
-      'Canvas enrollment: type: expected one of TeacherEnrollment, TaEnrollment, DesignerEnrollment, StudentEnrollment, ObserverEnrollment, got "StudentViewEnrollment"',
+    expect(messageOf(() => parseOne({ ...minimal, type: 'PrincipalEnrollment' }))).toBe(
+      'Canvas enrollment: type: expected one of TeacherEnrollment, TaEnrollment, DesignerEnrollment, StudentEnrollment, ObserverEnrollment, StudentViewEnrollment, got "PrincipalEnrollment"',
     );
   });
 
