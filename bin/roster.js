@@ -23,8 +23,15 @@ const child = spawn(nodeBin, ['--import', tsxLoader, join(root, 'electron', 'cli
   stdio: 'inherit',
   cwd: process.cwd(),
 });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const forward = (signal) => child.kill(signal);
+for (const signal of forwarded) process.on(signal, forward);
 child.on('exit', (code, signal) => {
-  if (signal) process.kill(process.pid, signal);
-  else process.exit(code ?? 1);
+  if (signal) {
+    // Die of the same signal so our caller sees it; our own forwarding handlers would otherwise swallow it.
+    for (const name of forwarded) process.off(name, forward);
+    process.kill(process.pid, signal);
+    return;
+  }
+  process.exit(code ?? 1);
 });

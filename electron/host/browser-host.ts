@@ -97,7 +97,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     const root = normalize(options.rendererDir + sep);
-    const file = normalize(join(root, decodeURIComponent(pathname)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 404, 'text/plain; charset=utf-8', 'Not found'); // a malformed %-escape names no file
+    }
+    const file = normalize(join(root, decoded));
     if (!file.startsWith(root)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
     try {
       const content = await readFile(file);
