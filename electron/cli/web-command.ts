@@ -14,17 +14,20 @@ export async function runWeb(args: string[]): Promise<number> {
   const port = parsePort(values.port);
   const dataDir = values['data-dir'] ?? defaultDataDir();
 
+  // Listen for the stop signals before anything is started or printed: a caller that reacts to the printed
+  // address by stopping us must find the handler in place, not Node's default (die without cleanup).
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
   const services = createServices({ dataDir, host: 'browser' });
   if (services.notice) console.error(`roster: ${services.notice}`);
   const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
   console.log(`Roster Desk is running at ${host.url}`);
   console.log('Open that address in a browser. Press Ctrl+C to stop.');
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await host.close();
   services.close();
   return 0;
