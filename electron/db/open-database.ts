@@ -43,9 +43,10 @@ type ProbeResult = { kind: 'ok' } | { kind: 'corrupt'; reason: string } | { kind
 
 /**
  * Looks at an existing file through a read-only connection, so neither a newer app's cache nor a damaged one is
- * written to (a read-write close would checkpoint the WAL into the main file). quick_check rather than
- * integrity_check: it finds damaged pages and records in a fraction of the time, which matters on every start-up;
- * index/table disagreement, which only integrity_check adds, is repaired by the next pull anyway.
+ * written to (a read-write close would checkpoint the WAL into the main file). integrity_check, not the faster
+ * quick_check: besides damaged pages and records it verifies that every index matches its table and that UNIQUE
+ * constraints hold, so a cache whose outbox or realm indexes disagree with their rows is caught here rather than
+ * answering queries wrongly. It reads the whole file, so it costs time on every start-up (cache-bench prints it).
  */
 function probe(file: string): ProbeResult {
   const hadSideFiles = SIDE_FILES.map((suffix) => existsSync(file + suffix));
@@ -54,10 +55,10 @@ function probe(file: string): ProbeResult {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const version = schemaVersion(db);
     if (version > LATEST_SCHEMA_VERSION) return { kind: 'newer', version };
-    const problems = db.pragma('quick_check(5)', { simple: false }) as Array<{ quick_check: string }>;
-    const first = problems[0]?.quick_check;
-    if (problems.length !== 1 || first !== 'ok') {
-      return { kind: 'corrupt', reason: problems.map((p) => p.quick_check).join('; ') || 'quick_check failed' };
+    // At most 5 messages: the notice names the damage, it need not list all of it.
+    const problems = db.pragma('integrity_check(5)', { simple: false }) as Array<{ integrity_check: string }>;
+    if (problems.length !== 1 || problems[0]?.integrity_check !== 'ok') {
+      return { kind: 'corrupt', reason: problems.map((p) => p.integrity_check).join('; ') || 'integrity_check failed' };
     }
     return { kind: 'ok' };
   } catch (error) {

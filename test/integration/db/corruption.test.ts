@@ -98,6 +98,29 @@ describe('a damaged cache file', () => {
     db.close();
   });
 
+  it('whose index disagrees with its table (found by integrity_check, not quick_check) is moved aside', () => {
+    const opIds = writeCacheWithOutbox();
+    // Same-length edit of the index's definition in the stored schema: every page stays well-formed, but the index
+    // entries no longer match what the definition says they hold. Only integrity_check compares the two.
+    const bytes = readFileSync(file);
+    const from = Buffer.from('outbox_by_realm ON outbox (realm_id, enrollment_id)');
+    const to = Buffer.from('outbox_by_realm ON outbox (enrollment_id, realm_id)');
+    let edits = 0;
+    for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1), edits++) to.copy(bytes, at);
+    expect(edits).toBeGreaterThan(0);
+    writeFileSync(file, bytes);
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('quick_check', { simple: true })).toBe('ok');
+    check.close();
+
+    const { db, notice } = openDatabase(file, { now });
+    expect(notice).toMatch(/damaged \(row \d+ missing from index outbox_by_realm/);
+    expect(existsSync(`${file}.corrupt-${STAMP}`)).toBe(true);
+    const rescued = JSON.parse(readFileSync(join(dir, `outbox-rescued-${STAMP}.json`), 'utf8')) as { ops: Array<{ id: string }> };
+    expect(rescued.ops.map((op) => op.id)).toEqual(opIds);
+    db.close();
+  });
+
   it('has its readable outbox rows rescued to a JSON file named in the notice', () => {
     const opIds = writeCacheWithOutbox();
     for (const offset of enrollmentPages().slice(2, 6)) overwrite(offset, Buffer.alloc(4096, 0xff));
