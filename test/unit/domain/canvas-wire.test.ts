@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { CanvasEnrollmentListSchema, CanvasEnrollmentSchema } from '../../../shared/domain/canvas-wire';
 import { parseWire } from '../../../shared/domain/tolerant';
+import { messageOf, missingKeys } from '../../support/wire-assertions';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/canvas/${name}.json`, import.meta.url), 'utf8'));
@@ -10,29 +11,6 @@ const parseOne = (data: unknown) => parseWire(CanvasEnrollmentSchema, data, 'Can
 const parseList = (data: unknown) => parseWire(CanvasEnrollmentListSchema, data, 'Canvas enrollment list');
 
 const minimal = { id: 10, user_id: 20, type: 'StudentEnrollment', enrollment_state: 'active' };
-
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-}
-
-/** Every key of every object in `input` is present at the same place in `output` (values may be normalised). */
-function missingKeys(input: unknown, output: unknown, at = ''): string[] {
-  if (Array.isArray(input)) {
-    if (!Array.isArray(output)) return [`${at} (array became ${typeof output})`];
-    return input.flatMap((item, i) => missingKeys(item, output[i], `${at}[${i}]`));
-  }
-  if (input === null || typeof input !== 'object') return [];
-  if (output === null || typeof output !== 'object') return [`${at} (object became ${String(output)})`];
-  const out = output as Record<string, unknown>;
-  return Object.entries(input).flatMap(([key, value]) =>
-    key in out ? missingKeys(value, out[key], `${at}.${key}`) : [`${at}.${key}`],
-  );
-}
 
 describe('Canvas enrollment', () => {
   it('parses the documented Enrollment object', () => {

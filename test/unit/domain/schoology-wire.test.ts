@@ -10,6 +10,7 @@ import {
   SchoologyUserSchema,
 } from '../../../shared/domain/schoology-wire';
 import { parseWire } from '../../../shared/domain/tolerant';
+import { messageOf, missingKeys } from '../../support/wire-assertions';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/schoology/${name}.json`, import.meta.url), 'utf8'));
@@ -17,29 +18,6 @@ const fixture = (name: string): unknown =>
 const parseList = (data: unknown) => parseWire(SchoologyEnrollmentListSchema, data, 'Schoology enrollment list');
 const parseOne = (data: unknown) => parseWire(SchoologyEnrollmentSchema, data, 'Schoology enrollment');
 const parseBulk = (data: unknown) => parseWire(SchoologyBulkResultSchema, data, 'Schoology bulk result');
-
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-}
-
-/** Every key of every object in `input` is present at the same place in `output` (values may be normalised). */
-function missingKeys(input: unknown, output: unknown, at = ''): string[] {
-  if (Array.isArray(input)) {
-    if (!Array.isArray(output)) return [`${at} (array became ${typeof output})`];
-    return input.flatMap((item, i) => missingKeys(item, output[i], `${at}[${i}]`));
-  }
-  if (input === null || typeof input !== 'object') return [];
-  if (output === null || typeof output !== 'object') return [`${at} (object became ${String(output)})`];
-  const out = output as Record<string, unknown>;
-  return Object.entries(input).flatMap(([key, value]) =>
-    key in out ? missingKeys(value, out[key], `${at}.${key}`) : [`${at}.${key}`],
-  );
-}
 
 describe('Schoology enrollment list', () => {
   it('parses the documented example', () => {
