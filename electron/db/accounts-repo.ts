@@ -57,8 +57,6 @@ export class AccountsRepo {
   constructor(
     db: Database.Database,
     private readonly now: () => Date = () => new Date(),
-    /** Told after an account's rows are gone, so in-memory state about them (the people memo) can go too. */
-    private readonly onRemoved: (accountId: string) => void = () => {},
   ) {
     this.stmt = {
       upsert: db.prepare(SQL.upsert),
@@ -105,8 +103,6 @@ export class AccountsRepo {
 
   /** Removes the account and, by cascade, its realms, rosters, people, queued edits and sync history. */
   remove(id: string): boolean {
-    const removed = this.stmt.remove.run(id).changes > 0;
-    this.onRemoved(id);
-    return removed;
+    return this.stmt.remove.run(id).changes > 0;
   }
 }

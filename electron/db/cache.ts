@@ -30,15 +30,12 @@ export interface OpenCacheOptions extends OpenDatabaseOptions {
 export function openCache(file: string, options: OpenCacheOptions = {}): Cache {
   const { db, notice } = openDatabase(file, options);
   const now = options.now ?? (() => new Date());
-  const enrollments = new EnrollmentsRepo(db, now);
-  // Removing an account cascades to its people; the ingest's memo of written people must not outlive them.
-  const accounts = new AccountsRepo(db, now, (id) => enrollments.forgetPeople(id));
   return {
     db,
     notice,
-    accounts,
+    accounts: new AccountsRepo(db, now),
     realms: new RealmsRepo(db),
-    enrollments,
+    enrollments: new EnrollmentsRepo(db, now),
     roster: new RosterQueryRepo(db),
     outbox: new OutboxRepo(db, now),
     conflicts: new ConflictsRepo(db, now),

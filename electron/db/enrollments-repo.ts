@@ -18,6 +18,10 @@ export interface CachedEnrollment {
   source: EnrollmentSource['record'];
 }
 
+/**
+ * A person as the cache knows them: from the `people` directory (people the app looked up or queued to enroll), or
+ * else from any cached enrollment of theirs. Enrollment rows carry no title or middle name, so those are "" then.
+ */
 export interface CachedPerson {
   accountId: string;
   userId: string;
@@ -38,11 +42,14 @@ export interface SnapshotResult {
   count: number;
 }
 
+/** What `people` stores about someone: an Enrollment of theirs will do, or a user looked up by id. */
+export type KnownPerson = Pick<Enrollment, 'userId' | 'schoolUid' | 'name' | 'pictureUrl'>;
+
 /**
  * Collects a realm's roster page by page and swaps it in at the end.
  *
  * Pages are only held in memory until commit(); commit() then, in ONE transaction, deletes the realm's previous
- * server snapshot, inserts every collected enrollment, upserts the people and stamps the realm's pulled_at. So the
+ * server snapshot, inserts every collected enrollment and stamps the realm's pulled_at. So the
  * cache shows either the old roster or the complete new one, never half a pull, and no write transaction is held open
  * while pages are fetched over the network (which would block the user's edits from being queued meanwhile).
  * Memory is bounded by one realm's roster (a few MB for even a very large group). abort() or simply dropping the
@@ -112,14 +119,19 @@ const SQL = {
     SELECT account_id, user_id, school_uid, name_title, name_first, name_first_preferred, name_middle, name_last,
       display_name, sortable_name, picture_url
     FROM people WHERE account_id = ? AND user_id = ?`,
-  dataVersion: `PRAGMA data_version`,
+  // Not indexed by user: a scan of the account's rosters, for a person not in `people`.
+  rosterPerson: `
+    SELECT r.account_id, e.user_id, e.school_uid, '' AS name_title, e.name_first, e.name_first_preferred,
+      '' AS name_middle, e.name_last, e.display_name, e.sortable_name, e.picture_url
+    FROM realms r JOIN enrollments e ON e.realm_no = r.no
+    WHERE r.account_id = ? AND e.user_id = ?
+    LIMIT 1`,
 } as const;
 
 const ASCII = /^[\x20-\x7e]*$/;
 // The enrollments table has no CHECK constraints (they cost a third of the insert), so values are checked here.
 const VALID_ROLES: ReadonlySet<string> = new Set(ROLES);
 const VALID_STATUSES: ReadonlySet<string> = new Set(STATUSES);
-
 
 /**
  * The name sort key: lowercased with accents stripped, so "Éva" sorts with "Eva" under SQLite's binary comparison.
@@ -128,20 +140,6 @@ const VALID_STATUSES: ReadonlySet<string> = new Set(STATUSES);
 export function nameSortKey(sortable: string): string {
   const lower = sortable.toLowerCase();
   return ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}/gu, '');
-}
-
-/** What a people row is written from; the memo keeps these rather than whole enrollments and their raw records. */
-type PersonFields = Pick<Enrollment, 'name' | 'schoolUid' | 'pictureUrl'> & { sortKey: string };
-
-/** Whether `e` would write exactly the person row `known` wrote; field by field, cheaper than building a key. */
-function samePerson(known: PersonFields, e: Enrollment): boolean {
-  const a = known.name;
-  const b = e.name;
-  return (
-    a.display === b.display && a.last === b.last && a.first === b.first && a.sortable === b.sortable &&
-    a.firstPreferred === b.firstPreferred && a.middle === b.middle && a.title === b.title &&
-    known.schoolUid === e.schoolUid && known.pictureUrl === e.pictureUrl
-  );
 }
 
 function toCached(realmId: string, row: EnrollmentRow): CachedEnrollment {
@@ -162,14 +160,6 @@ function toCached(realmId: string, row: EnrollmentRow): CachedEnrollment {
 
 export class EnrollmentsRepo {
   private readonly stmt;
-  /**
-   * account id → user id → the person fields this connection last committed to `people`. A district pull sees each
-   * student once per section (~7 times); rewriting an unchanged person costs as much as inserting the enrollment, so
-   * unchanged people are skipped. Entries are added only after their transaction commits, and the whole memo is
-   * dropped when another connection writes the file (PRAGMA data_version) or an account is removed (forgetPeople).
-   */
-  private readonly peopleMemo = new Map<string, Map<string, PersonFields>>();
-  private memoDataVersion = -1;
 
   constructor(
     private readonly db: Database.Database,
@@ -184,7 +174,7 @@ export class EnrollmentsRepo {
       listRealm: db.prepare<[string], EnrollmentRow>(SQL.listRealm),
       get: db.prepare<[string, string], EnrollmentRow>(SQL.get),
       person: db.prepare<[string, string], PersonRow>(SQL.person),
-      dataVersion: db.prepare<[], number>(SQL.dataVersion).pluck(),
+      rosterPerson: db.prepare<[string, string], PersonRow>(SQL.rosterPerson),
     };
   }
 
@@ -209,7 +199,7 @@ export class EnrollmentsRepo {
         if (!pages) return closed();
         const collected = pages;
         pages = null;
-        return this.writeSnapshot(realmId, collected);
+        return this.db.transaction(() => this.writeRealm(realmId, collected))();
       },
       abort: () => {
         pages = null;
@@ -222,59 +212,18 @@ export class EnrollmentsRepo {
    * with synchronous=FULL every commit waits for the disk, so 2,000 one-realm commits cost more than the rows.
    */
   replaceRealmSnapshots(snapshots: Iterable<{ realmId: string; enrollments: readonly Enrollment[] }>): SnapshotResult[] {
-    this.checkMemo();
-    const written = new Map<string, Map<string, PersonFields>>();
-    const results = this.db.transaction(() => {
-      const done = Array.from(snapshots, ({ realmId, enrollments }) => this.writeRealm(realmId, [enrollments], written));
-      this.writePeople(written);
-      return done;
-    })();
-    for (const [accountId, people] of written) this.rememberPeople(accountId, people);
-    return results;
-  }
-
-  private writeSnapshot(realmId: string, pages: readonly (readonly Enrollment[])[]): SnapshotResult {
-    this.checkMemo();
-    const written = new Map<string, Map<string, PersonFields>>();
-    const result = this.db.transaction(() => {
-      const done = this.writeRealm(realmId, pages, written);
-      this.writePeople(written);
-      return done;
-    })();
-    for (const [accountId, people] of written) this.rememberPeople(accountId, people);
-    return result;
+    return this.db.transaction(() =>
+      Array.from(snapshots, ({ realmId, enrollments }) => this.writeRealm(realmId, [enrollments])),
+    )();
   }
 
   /**
-   * Upserts the people a transaction met that are new or changed, in key order: a first district pull meets ~15,000
-   * people in random order, and writing them sorted touches each b-tree page once instead of at random.
+   * The body of a snapshot swap; runs inside the caller's transaction. It writes enrollments only: their rows carry
+   * the names the roster shows, so ingest leaves `people` (the directory of people known outside a roster) alone.
    */
-  private writePeople(written: Map<string, Map<string, PersonFields>>): void {
-    const { upsertPerson } = this.stmt;
-    for (const [accountId, people] of written) {
-      for (const userId of [...people.keys()].sort()) {
-        const p = people.get(userId)!;
-        const n = p.name;
-        upsertPerson.run(
-          accountId, userId, p.schoolUid, n.title, n.first, n.firstPreferred, n.middle, n.last, n.display,
-          n.sortable || n.display || userId, p.sortKey, p.pictureUrl,
-        );
-      }
-    }
-  }
-
-  /** The body of a snapshot swap; runs inside the caller's transaction. `written` collects the people to write. */
-  private writeRealm(
-    realmId: string,
-    pages: readonly (readonly Enrollment[])[],
-    written: Map<string, Map<string, PersonFields>>,
-  ): SnapshotResult {
+  private writeRealm(realmId: string, pages: readonly (readonly Enrollment[])[]): SnapshotResult {
     const realm = this.stmt.realm.get(realmId);
     if (!realm) throw new Error(`Realm "${realmId}" is not in the offline cache; save the realm before its roster.`);
-    const accountId = realm.account_id;
-    const memo = this.peopleMemo.get(accountId);
-    let fresh = written.get(accountId);
-    if (!fresh) written.set(accountId, (fresh = new Map()));
     const { insert } = this.stmt;
     this.stmt.deleteRealm.run(realm.no);
     for (const page of pages) {
@@ -291,40 +240,14 @@ export class EnrollmentsRepo {
         }
         const n = e.name;
         const sortable = n.sortable || n.display || e.userId;
-        // A person already written unchanged needs no people row, and their sort key is already known.
-        const known = fresh.get(e.userId) ?? memo?.get(e.userId);
-        const same = known !== undefined && samePerson(known, e);
-        const sortKey = same ? known.sortKey : nameSortKey(sortable);
         insert.run(
-          realm.no, e.id, e.userId, e.schoolUid, n.first, n.firstPreferred, n.last, n.display, sortable, sortKey,
-          e.pictureUrl, e.role, e.status, JSON.stringify(e.source.record),
+          realm.no, e.id, e.userId, e.schoolUid, n.first, n.firstPreferred, n.last, n.display, sortable,
+          nameSortKey(sortable), e.pictureUrl, e.role, e.status, JSON.stringify(e.source.record),
         );
-        if (!same) fresh.set(e.userId, { name: n, schoolUid: e.schoolUid, pictureUrl: e.pictureUrl, sortKey });
       }
     }
     const count = this.stmt.stampRealm.get({ realmNo: realm.no, now: this.now().toISOString() }) ?? 0;
     return { realmId, count };
-  }
-
-  private checkMemo(): void {
-    const version = this.stmt.dataVersion.get() ?? 0;
-    if (version !== this.memoDataVersion) {
-      this.peopleMemo.clear();
-      this.memoDataVersion = version;
-    }
-  }
-
-  private rememberPeople(accountId: string, written: Map<string, PersonFields>): void {
-    if (written.size === 0) return;
-    let memo = this.peopleMemo.get(accountId);
-    if (!memo) this.peopleMemo.set(accountId, (memo = new Map()));
-    for (const [userId, e] of written) memo.set(userId, e);
-  }
-
-  /** Drops what this repo remembers about an account's people; call when the account's rows are deleted. */
-  forgetPeople(accountId?: string): void {
-    if (accountId === undefined) this.peopleMemo.clear();
-    else this.peopleMemo.delete(accountId);
   }
 
   listByRealm(realmId: string): CachedEnrollment[] {
@@ -336,8 +259,22 @@ export class EnrollmentsRepo {
     return row ? toCached(realmId, row) : null;
   }
 
+  /**
+   * Adds `person` to the account's people directory, or updates them there: for a person the app looked up by id
+   * (and so may enroll) rather than met in a cached roster. The roster overlay names pending enrolls from it.
+   */
+  rememberPerson(accountId: string, person: KnownPerson): void {
+    const n = person.name;
+    const sortable = n.sortable || n.display || person.userId;
+    this.stmt.upsertPerson.run(
+      accountId, person.userId, person.schoolUid, n.title, n.first, n.firstPreferred, n.middle, n.last, n.display,
+      sortable, nameSortKey(sortable), person.pictureUrl,
+    );
+  }
+
+  /** The person from the people directory, else from any cached enrollment of theirs in the account; else null. */
   getPerson(accountId: string, userId: string): CachedPerson | null {
-    const row = this.stmt.person.get(accountId, userId);
+    const row = this.stmt.person.get(accountId, userId) ?? this.stmt.rosterPerson.get(accountId, userId);
     if (!row) return null;
     return {
       accountId: row.account_id,

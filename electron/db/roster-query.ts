@@ -10,9 +10,10 @@ import { nameSortKey } from './enrollments-repo';
  * (realm_id, enrollment_id) index) to its newest update/remove op in a state the user must see — queued, rejected or
  * conflict; in_flight ops are the sync engine's business and access_code ops have no person to show yet — with
  * role/status replaced by an update's fields; and the enroll ops as rows of their own, named from `people` when
- * known. Filters are applied inside each branch, on the effective (overlaid) values, so only matching rows reach the
- * sort; count(*) OVER () then gives the total before LIMIT. Every step is an index probe within the chosen realms
- * (the realm leads every key used), so the cost follows the size of the realms asked for, not of the district.
+ * known (enqueueing an enroll copies its user there from any cached roster). Filters are applied inside each branch,
+ * on the effective (overlaid) values, so only matching rows reach the sort; count(*) OVER () then gives the total
+ * before LIMIT. Every step is an index probe within the chosen realms (the realm leads every key used), so the cost
+ * follows the size of the realms asked for, not of the district.
  * (A first version grouped the realm's ops in a CTE and filtered after the UNION: SQLite built a temporary index per
  * query and carried every row through, 3× slower.)
  */

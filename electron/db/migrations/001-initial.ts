@@ -17,6 +17,9 @@ import { type Migration } from '../migrate';
  * - enrollments has no CHECK constraints and no foreign key: ingest writes 100,000 rows at a time, and per-row CHECK
  *   (IN lists) and foreign-key probes cost about a third of the insert. The ingest validates role/status in JS and
  *   checks the realm once per snapshot; a trigger does the cascade from realms.
+ * - people is the directory of people known outside a cached roster row: those the app looked up or queued to enroll
+ *   (the roster overlay names pending enrolls from it). Ingest does not fill it: enrollments already carry the names a
+ *   roster shows, and upserting them on every pull cost ~15% of the ingest rate (bench: 0.68× → 0.80× of bare).
  * - outbox.seq comes from the counters table rather than max(seq)+1, so it never repeats after ops are deleted.
  */
 export const initialMigration: Migration = {

@@ -49,10 +49,12 @@ describe('accounts', () => {
     expect(cache.accounts.list()).toMatchObject([{ id: 'acme', user: { id: '45552', name: 'Mr. Strickland' } }]);
   });
 
-  it('removing an account removes its realms and rosters', () => {
+  it('removing an account removes its realms, rosters and people', () => {
     cache.accounts.save(account);
     const realmId = cache.realms.save(section('1', 'Period 1'));
     cache.enrollments.replaceRealmSnapshot(realmId, [student('10', '100', 'sections/1')]);
+    cache.enrollments.rememberPerson('acme', student('11', '101', 'sections/1'));
+    expect(cache.db.prepare('SELECT count(*) FROM people').pluck().get()).toBe(1);
     expect(cache.accounts.remove('acme')).toBe(true);
     expect(cache.realms.list()).toEqual([]);
     expect(cache.db.prepare('SELECT count(*) FROM enrollments').pluck().get()).toBe(0);

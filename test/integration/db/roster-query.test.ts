@@ -167,7 +167,9 @@ describe('overlay of pending edits', () => {
   });
 
   it('adds an enroll as a row without enrollment id, named from the people table', () => {
+    // E is cached only in Art's roster; queueing the enroll copies them into people, where the overlay finds them.
     enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: E.uid, fields: { role: 'ta', status: 'invited' } });
+    expect(cache.db.prepare(`SELECT display_name FROM people WHERE user_id = ?`).pluck().all(E.uid)).toEqual(['Eve Adams']);
     const page = query({ realmIds: [ONE] });
     expect(page.total).toBe(5);
     expect(row(page, E.uid)).toMatchObject({
@@ -176,9 +178,25 @@ describe('overlay of pending edits', () => {
     });
   });
 
+  it('names an enroll of a user known only from another realm’s roster, sorted and searched by that name', () => {
+    enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: E.uid, fields: { role: 'student', status: 'active' } });
+    cache.enrollments.replaceRealmSnapshot(TWO, []); // the roster that knew E is gone; the people row stays
+    expect(letters(query({ realmIds: [ONE], search: 'adams' }))).toBe('E');
+    expect(letters(query({ realmIds: [ONE] }))).toBe('ECDAB');
+    expect(row(query({ realmIds: [ONE] }), E.uid)).toMatchObject({ displayName: 'Eve Adams', sortableName: 'Adams, Eve', schoolUid: 's200' });
+  });
+
   it('names an enrolled person the cache does not know by user id', () => {
     enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: '777', fields: { role: 'student', status: 'active' } });
     expect(row(query({ realmIds: [ONE] }), '777')).toMatchObject({ displayName: '777', sortableName: '777', schoolUid: '' });
+    expect(cache.db.prepare('SELECT count(*) FROM people').pluck().get()).toBe(0);
+  });
+
+  it('names an enroll from a person the app looked up, and enqueue does not overwrite them', () => {
+    const looked = enrollment({ ...E, id: '0', first: 'Evelyn' }, 'sections/2');
+    cache.enrollments.rememberPerson('acme', looked);
+    enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: E.uid, fields: { role: 'student', status: 'active' } });
+    expect(row(query({ realmIds: [ONE] }), E.uid)).toMatchObject({ displayName: 'Evelyn Adams' });
   });
 
   it('adds no row for an access-code enrollment', () => {

@@ -6,6 +6,7 @@ import { type Enrollment } from '../../../shared/domain/enrollment';
 import { enrollmentFromSchoology } from '../../../shared/domain/schoology-mapping';
 import { type SchoologyEnrollment } from '../../../shared/domain/schoology-wire';
 import { openCache, type Cache } from '../../../electron/db/cache';
+import { nameSortKey } from '../../../electron/db/enrollments-repo';
 
 let dir: string;
 let cache: Cache;
@@ -103,28 +104,41 @@ describe('replacing a realm snapshot', () => {
 });
 
 describe('people', () => {
-  it('are upserted from the snapshot', () => {
+  const peopleRows = (): number => cache.db.prepare('SELECT count(*) FROM people').pluck().get() as number;
+
+  it('are not written by a snapshot ingest: the enrollment rows carry the names', () => {
     cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Lee')]);
-    expect(cache.enrollments.getPerson('acme', '100')).toMatchObject({ schoolUid: 's100', first: 'Ann', last: 'Lee', displayName: 'Ann Lee' });
+    cache.enrollments.replaceRealmSnapshots([{ realmId: TWO, enrollments: [enrollment('sections/2', '20', '200')] }]);
+    expect(peopleRows()).toBe(0);
   });
 
-  it('take the newest name when a later pull brings one', () => {
-    cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Lee')]);
-    cache.enrollments.replaceRealmSnapshot(TWO, [enrollment('sections/2', '20', '100', 'Lee')]);
-    cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Park')]);
-    expect(cache.enrollments.getPerson('acme', '100')).toMatchObject({ last: 'Park', displayName: 'Ann Park' });
-  });
-
-  it('are written again after their account was removed and re-added', () => {
-    cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Lee')]);
-    cache.accounts.remove('acme');
-    cache.accounts.save({ id: 'acme', name: 'Acme', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
-    cache.realms.save({
-      key: 'sections/1', accountId: 'acme', provider: 'schoology', kind: 'section', remoteId: '1', title: 'Period 1',
-      courseTitle: '', courseCode: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
+  it('are found in a cached roster when the people directory does not hold them', () => {
+    cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Müller')]);
+    expect(cache.enrollments.getPerson('acme', '100')).toEqual({
+      accountId: 'acme', userId: '100', schoolUid: 's100', title: '', first: 'Ann', firstPreferred: '', middle: '',
+      last: 'Müller', displayName: 'Ann Müller', sortableName: 'Müller, Ann', pictureUrl: expect.any(String),
     });
+    expect(cache.enrollments.getPerson('acme', '404')).toBeNull();
+    expect(cache.enrollments.getPerson('other', '100')).toBeNull();
+  });
+
+  it('are upserted by rememberPerson, which getPerson prefers over a roster copy', () => {
     cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Lee')]);
-    expect(cache.enrollments.getPerson('acme', '100')).toMatchObject({ last: 'Lee' });
+    const looked = enrollment('sections/1', '10', '100', 'Park', { name_title: 'Dr.', name_middle: 'Jo' });
+    cache.enrollments.rememberPerson('acme', looked);
+    expect(cache.enrollments.getPerson('acme', '100')).toMatchObject({ last: 'Park', displayName: 'Ann Park', title: 'Dr.', middle: 'Jo' });
+    cache.enrollments.rememberPerson('acme', { ...looked, name: { ...looked.name, last: 'Kim', display: 'Ann Kim' } });
+    expect(cache.enrollments.getPerson('acme', '100')).toMatchObject({ last: 'Kim', displayName: 'Ann Kim' });
+    expect(peopleRows()).toBe(1);
+    expect(cache.db.prepare(`SELECT sort_key FROM people`).pluck().get()).toBe(nameSortKey(looked.name.sortable));
+  });
+
+  it('remembered for a user no roster holds are found too, and go with their account', () => {
+    cache.enrollments.rememberPerson('acme', enrollment('sections/1', '10', '300', 'Nox'));
+    expect(cache.enrollments.getPerson('acme', '300')).toMatchObject({ schoolUid: 's300', displayName: 'Ann Nox' });
+    cache.accounts.remove('acme');
+    expect(cache.enrollments.getPerson('acme', '300')).toBeNull();
+    expect(peopleRows()).toBe(0);
   });
 });
 
