@@ -29,8 +29,15 @@ case "$task" in
     echo "== typecheck" && npm run --silent typecheck
     echo "== lint" && npm run --silent lint
     echo "== build" && electron-vite build >/dev/null
-    echo "== unit + integration (vitest)" && bash scripts/with-keyring.sh vitest run "$@"
-    echo "== end to end (Playwright + Chromium)" && bash scripts/with-keyring.sh vitest run --config vitest.e2e.config.ts
+    rm -rf test-results && mkdir -p test-results
+    status=0
+    echo "== unit + integration (vitest)"
+    bash scripts/with-keyring.sh vitest run --reporter=default --reporter=json --outputFile=test-results/unit.json "$@" || status=1
+    echo "== end to end (Playwright + Chromium)"
+    bash scripts/with-keyring.sh vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile=test-results/e2e.json || status=1
+    # One closing line over both suites, in the plain form CI logs are read for.
+    node scripts/test-summary.js test-results/unit.json test-results/e2e.json
+    exit "$status"
     ;;
   bench)
     exec tsx test/bench/cache-bench.ts "$@"
