@@ -21,9 +21,9 @@ case "$task" in
   start)
     electron-vite build >&2
     if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-      exec node bin/roster.js web "$@"
+      exec node electron/cli/roster-bin.js web "$@"
     fi
-    exec bash scripts/with-keyring.sh node bin/roster.js web "$@"
+    exec bash scripts/with-keyring.sh node electron/cli/roster-bin.js web "$@"
     ;;
   test)
     echo "== typecheck" && npm run --silent typecheck

@@ -6,11 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE_TOKEN_META } from '../../../shared/bridge';
 
 /**
- * The `roster` command as staff run it: bin/roster.js in a child process, on the Node running the tests (22).
+ * The `roster` command as staff run it: electron/cli/roster-bin.js in a child process, on the Node running the tests (22).
  * `roster web` serves the built renderer, so that case needs out/renderer (the test command builds it first).
  */
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const LAUNCHER = join(ROOT, 'bin', 'roster.js');
+const LAUNCHER = join(ROOT, 'electron', 'cli', 'roster-bin.js');
 const BUILT_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 
 interface Run {

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The `roster` command. Its code is TypeScript under electron/cli/; this launcher runs it on Node 22 or newer
-// (better-sqlite3 13 needs it — see README) through tsx. When the Node running us is older, it re-runs itself
-// on the Node 22 that the `node` devDependency installs into node_modules/.bin.
+// The `roster` command (package.json "bin"). Its code is TypeScript beside this file; this launcher runs it on
+// Node 22 or newer (better-sqlite3 13 needs it — see README) through tsx. When the Node running us is older, it
+// runs the CLI on the Node 22 that the `node` devDependency installs into node_modules/.bin.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
 const major = Number(process.versions.node.split('.')[0]);
 const bundledNode = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
 const nodeBin = major >= 22 ? process.execPath : bundledNode;
@@ -19,7 +20,7 @@ if (major < 22 && !existsSync(bundledNode)) {
 
 // Resolved from here, not from the caller's directory, so `roster` works wherever it is started.
 const tsxLoader = import.meta.resolve('tsx');
-const child = spawn(nodeBin, ['--import', tsxLoader, join(root, 'electron', 'cli', 'main.ts'), ...process.argv.slice(2)], {
+const child = spawn(nodeBin, ['--import', tsxLoader, join(here, 'main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: process.cwd(),
 });
