@@ -23,8 +23,10 @@ const noNode = {
   // Subpath imports ('react-dom/client', 'fs/promises') are not covered by `paths`.
   patterns: [{ group: ['react-dom/*', 'electron/*', 'fs/*', 'node:*'], message: sharedMessage }],
 };
+const electronMessage = "Only electron/main.ts, preload.ts and ipc.ts import 'electron'; services must run under plain Node.";
 const noElectronModule = {
-  paths: [{ name: 'electron', message: "Only electron/main.ts, preload.ts and ipc.ts import 'electron'; services must run under plain Node." }],
+  paths: [{ name: 'electron', message: electronMessage }],
+  patterns: [{ group: ['electron/*'], message: electronMessage }],
 };
 
 export default tseslint.config(
@@ -47,7 +49,7 @@ export default tseslint.config(
     rules: restrict(noRendererDir, noElectronModule),
   },
   { files: ['electron/main.ts', 'electron/preload.ts', 'electron/ipc.ts'], languageOptions: { globals: globals.node }, rules: restrict(noRendererDir) },
-  { files: ['test/**', 'scripts/**', 'bin/**', '*.config.{ts,js}', 'electron.vite.config.ts'], languageOptions: { globals: globals.node } },
+  { files: ['test/**', 'scripts/**', '*.config.{ts,js}', 'electron.vite.config.ts'], languageOptions: { globals: globals.node } },
 );
 
 function noNodeForRenderer() {

@@ -22,13 +22,16 @@ export async function runWeb(args: string[]): Promise<number> {
   });
 
   const services = createServices({ dataDir, host: 'browser' });
-  if (services.notice) console.error(`roster: ${services.notice}`);
-  const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
-  console.log(`Roster Desk is running at ${host.url}`);
-  console.log('Open that address in a browser. Press Ctrl+C to stop.');
-
-  await stopped;
-  await host.close();
-  services.close();
-  return 0;
+  try {
+    if (services.notice) console.error(`roster: ${services.notice}`);
+    const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
+    console.log(`Roster Desk is running at ${host.url}`);
+    console.log('Open that address in a browser. Press Ctrl+C to stop.');
+    await stopped;
+    await host.close();
+    return 0;
+  } finally {
+    // Also when the host cannot start (port taken, renderer not built): the cache must be closed cleanly.
+    services.close();
+  }
 }

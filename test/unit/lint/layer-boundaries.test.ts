@@ -34,6 +34,10 @@ describe('layer boundaries enforced by lint', () => {
     expect(await restrictedImports('electron/db/x.ts', "import { app } from 'electron';\nexport const x = app;")).not.toEqual([]);
   });
 
+  it("a service inside electron/ may not import an 'electron/…' subpath either", async () => {
+    expect(await restrictedImports('electron/db/x.ts', "import { app } from 'electron/main';\nexport const x = app;")).not.toEqual([]);
+  });
+
   it.each(['electron/main.ts', 'electron/preload.ts', 'electron/ipc.ts'])("the shell file %s may import 'electron'", async (file) => {
     expect(await restrictedImports(file, "import { app } from 'electron';\nexport const x = app;")).toEqual([]);
   });
