@@ -4,7 +4,7 @@
  * everything it imports is bundled into one CommonJS file (electron.vite.config.ts), and nothing here may
  * import a Node module.
  */
-import './zod-jitless';
+import '../shared/zod-jitless';
 import { contextBridge, ipcRenderer } from 'electron';
 import { type RosterApiTransport, ROSTER_API_METHODS, channelOf } from '../shared/api';
 
