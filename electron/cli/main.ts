@@ -9,7 +9,9 @@ import { UsageError } from './usage-error';
 const USAGE = `Usage: roster <command> [options]
 
 Commands:
-  web [--port N] [--data-dir DIR]   Serve the roster editor on http://127.0.0.1 (for machines without Electron)
+  web [--port N] [--data-dir DIR] [--sandbox]
+                                    Serve the roster editor on http://127.0.0.1 (for machines without Electron);
+                                    with --sandbox, or while no LMS account is set up, on the built-in Sandbox district
   sandbox [--port N] [--seed small|district] [--faults SPEC] [--rate-limit N/S]
                                     Run the sandbox LMS (a local Schoology API) on http://127.0.0.1; prints its
                                     address and OAuth consumer key/secret. SPEC: e.g. latency=50-200,error503=0.1,seed=7

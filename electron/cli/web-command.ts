@@ -4,13 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { createServices } from '../services';
 import { startBrowserHost } from '../host/browser-host';
 import { defaultDataDir } from '../data-dir';
+import { openSandboxDistrict, wantsSandboxDistrict, type SandboxDistrict } from '../sandbox-district';
 import { parsePort } from './parse-port';
 
 const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
 
-/** `roster web`: the renderer and the RosterApi on 127.0.0.1 until interrupted. */
+/**
+ * `roster web`: the renderer and the RosterApi on 127.0.0.1 until interrupted. With --sandbox, or when no LMS account
+ * is set up yet, the built-in Sandbox district runs beside it.
+ */
 export async function runWeb(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, sandbox: { type: 'boolean' } },
+    strict: true,
+  });
   const port = parsePort(values.port);
   const dataDir = values['data-dir'] ?? defaultDataDir();
 
@@ -22,8 +30,16 @@ export async function runWeb(args: string[]): Promise<number> {
   });
 
   const services = createServices({ dataDir, host: 'browser' });
+  let district: SandboxDistrict | null = null;
   try {
     if (services.notice) console.error(`roster: ${services.notice}`);
+    if (values.sandbox || wantsSandboxDistrict(services.cache)) {
+      district = await openSandboxDistrict(services.cache);
+      console.error(
+        `roster: Sandbox district at ${district.sandbox.url}: ${district.pulled.realms} sections and groups, ` +
+          `${district.pulled.enrollments} enrollments pulled into the offline cache.`,
+      );
+    }
     const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
     console.log(`Roster Desk is running at ${host.url}`);
     console.log('Open that address in a browser. Press Ctrl+C to stop.');
@@ -32,6 +48,7 @@ export async function runWeb(args: string[]): Promise<number> {
     return 0;
   } finally {
     // Also when the host cannot start (port taken, renderer not built): the cache must be closed cleanly.
+    await district?.close();
     services.close();
   }
 }

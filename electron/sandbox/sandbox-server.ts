@@ -73,6 +73,7 @@ export interface Sandbox {
   setRateLimit(limit: RateLimit | null): void;
   /** Every access token issued so far answers 401 from now on. */
   revokeAccessTokens(): void;
+  /** Stops listening and drops open connections; calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
@@ -124,6 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   let limiter = limiterFor(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit);
   const requests: SandboxRequestRecord[] = [];
+  let closing: Promise<void> | undefined;
   let port = options.port ?? 0;
 
   const server: Server = createServer((req, res) => {
@@ -305,10 +307,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       oauth.revokeAccessTokens();
     },
     close() {
-      return new Promise<void>((resolve, reject) => {
+      // Idempotent: the app and a test's cleanup may both close the same sandbox.
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BRIDGE_TOKEN_META } from '../../../shared/bridge';
+import { BRIDGE_PATH_PREFIX, BRIDGE_TOKEN_META } from '../../../shared/bridge';
 
 /**
  * The `roster` command as staff run it: electron/cli/roster-bin.js in a child process, on the Node running the tests (22).
@@ -116,6 +116,21 @@ describe('roster (the command line)', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(new RegExp(`<meta name="${BRIDGE_TOKEN_META}" content="[0-9a-f]{64}">`));
     expect(existsSync(join(dataDir, 'cache.sqlite'))).toBe(true);
+  });
+
+  it('opens a newcomer (no LMS account) on the Sandbox district, pulled into the offline cache', async () => {
+    const { run, url } = await startWeb();
+    expect(run.stderr()).toMatch(/Sandbox district at http:\/\/127\.0\.0\.1:\d+\/v1: \d+ sections and groups, \d+ enrollments/);
+    const html = await (await fetch(url)).text();
+    const token = new RegExp(`<meta name="${BRIDGE_TOKEN_META}" content="([0-9a-f]{64})">`).exec(html)![1]!;
+    const response = await fetch(new URL(`${BRIDGE_PATH_PREFIX}queryRoster`, url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ input: { realmIds: ['sandbox/sections/3719526'], search: 'Howlett' } }),
+    });
+    const envelope = (await response.json()) as { ok: boolean; value: { rows: Array<{ displayName: string; schoolUid: string }> } };
+    expect(envelope.ok).toBe(true);
+    expect(envelope.value.rows).toMatchObject([{ displayName: 'James Howlett', schoolUid: 's1' }]);
   });
 
   it('stops `web` on SIGTERM with exit code 0', async () => {
