@@ -1,42 +1,107 @@
 /**
  * The `roster` command line. Each command is a thin layer over the same services the desktop app uses.
- * Exit codes: 0 done, 1 the command failed (message on stderr), 2 the command line itself was wrong.
+ * Exit codes (exit-codes.ts): 0 done, 1 the command failed (one line on stderr), 2 the command line itself was wrong,
+ * 3 sync done but some edits rejected or in conflict (kept), 4 the LMS could not be reached (edits kept).
  */
-import { runSandbox } from './sandbox-command';
-import { runWeb } from './web-command';
+import { LmsError } from '../lms/lms-error';
+import { splitCommand } from './cli-context';
+import { CliExit, EXIT } from './exit-codes';
+import { STATUS_WORDS } from './schoology-values';
 import { UsageError } from './usage-error';
+
+// Each command's module is loaded when it runs: a start-up of `roster list` does not pay for the sync engine, and a
+// command keeps working when a module only another command needs cannot load.
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  web: async () => (await import('./web-command')).runWeb,
+  sandbox: async () => (await import('./sandbox-command')).runSandbox,
+  account: async () => (await import('./account-command')).runAccount,
+  realms: async () => (await import('./realms-command')).runRealms,
+  pull: async () => (await import('./pull-command')).runPull,
+  list: async () => (await import('./list-command')).runList,
+  enroll: async () => (await import('./edit-commands')).runEnroll,
+  update: async () => (await import('./edit-commands')).runUpdate,
+  remove: async () => (await import('./edit-commands')).runRemove,
+  apply: async () => (await import('./apply-command')).runApply,
+  pending: async () => (await import('./pending-command')).runPending,
+  resolve: async () => (await import('./resolve-command')).runResolve,
+  sync: async () => (await import('./sync-command')).runSync,
+};
 
 const USAGE = `Usage: roster <command> [options]
 
-Commands:
-  web [--port N] [--data-dir DIR] [--sandbox]
-                                    Serve the roster editor on http://127.0.0.1 (for machines without Electron);
-                                    with --sandbox, or while no LMS account is set up, on the built-in Sandbox district
-  sandbox [--port N] [--seed small|district] [--faults SPEC] [--rate-limit N/S]
-                                    Run the sandbox LMS (a local Schoology API) on http://127.0.0.1; prints its
-                                    address and OAuth consumer key/secret. SPEC: e.g. latency=50-200,error503=0.1,seed=7
-                                    (latency, error500, error503, drop, drop-after, truncate, html, unwrap, seed).
-                                    --rate-limit: requests/seconds per key, default 50/5, 0 = off
-  help                              Show this help
+Global options (any command that reads the cache):
+  --data-dir DIR      the data folder (default: the per-user app data folder; env ROSTER_DATA_DIR)
+  --json              machine-readable output on stdout (one JSON document)
+  --account NAME      which account, when there are several (NAME as \`account list\` shows it)
 
-The cache lives in the per-user app data folder (override with --data-dir or ROSTER_DATA_DIR).`;
+Accounts:
+  account add schoology --base-url URL --key KEY --secret-stdin
+                      check the consumer key and secret (read from stdin) with the LMS, then keep the secret in the
+                      OS keychain; e.g. --base-url https://api.schoology.com/v1
+  account list        the accounts; NAME is the API host[-port]-uid, e.g. api.schoology.com-45552 or, for a local
+                      sandbox, 127.0.0.1-41234-45552
+  account remove NAME remove the account, its keychain entry and its cached data (unsynced edits included)
+
+Rosters (REALM is sections/ID or groups/ID):
+  realms              the cached sections and groups
+  pull [REALM…]       fetch realms and rosters from the LMS (none named: every realm the account can see)
+  list REALM [--status N] [--role admin|member] [--search TEXT]
+                      the roster with unsynced edits overlaid and marked
+  enroll REALM --uid UID [--admin] [--status N]
+  update REALM ID [--status N] [--admin 0|1]
+  remove REALM ID     queue an edit (works offline); ID is the enrollment id \`list\` shows
+  apply FILE|-        queue JSON-lines edits, all or none, e.g.
+                        {"op":"enroll","realm":"sections/1","uid":"5","admin":0,"status":1}
+                        {"op":"update","realm":"sections/1","id":"7","status":2}
+                        {"op":"remove","realm":"sections/1","id":"7"}
+  pending             queued, rejected and conflicting edits
+  resolve OP --keep-mine|--take-theirs
+                      settle a conflict (OP: the op id or its first characters, as \`pending\` shows)
+  sync [--dry-run]    push the queued edits, then refresh the touched realms; --dry-run prints the request plan
+  Status N: ${STATUS_WORDS}.
+
+Other:
+  web [--port N] [--data-dir DIR] [--sandbox]
+                      serve the roster editor on http://127.0.0.1 (for machines without Electron); with --sandbox,
+                      or while no LMS account is set up, on the built-in Sandbox district
+  sandbox [--port N] [--seed small|district] [--faults SPEC] [--rate-limit N/S]
+                      run the sandbox LMS (a local Schoology API) on http://127.0.0.1; prints its address and OAuth
+                      consumer key/secret. SPEC: e.g. latency=50-200,error503=0.1,seed=7 (latency, error500,
+                      error503, drop, drop-after, truncate, html, unwrap, seed). --rate-limit: requests/seconds per
+                      key, default 50/5, 0 = off
+  help                show this help
+
+Exit codes: 0 done; 1 error; 2 wrong command line; 3 sync done but some edits rejected or in conflict (kept);
+4 the LMS could not be reached (edits kept).`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const { command, args } = splitCommand(argv);
+  const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load) return (await load())(args);
   switch (command) {
-    case 'web':
-      return runWeb(rest);
-    case 'sandbox':
-      return runSandbox(rest);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
       console.log(USAGE);
-      return 0;
+      return EXIT.ok;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** The exit code for an error and the one line that explains it. */
+function failure(error: unknown): { code: number; message: string } {
+  if (error instanceof CliExit) return { code: error.code, message: error.message };
+  if (error instanceof LmsError) {
+    if (error.transient) {
+      return { code: EXIT.unreachable, message: `the LMS could not be reached (${error.message}); nothing was lost, try again when online` };
+    }
+    if (error.kind === 'unauthorized') {
+      return { code: EXIT.error, message: `the LMS refused the account's credentials (${error.message}); add the account again` };
+    }
+  }
+  return { code: EXIT.error, message: error instanceof Error ? error.message : String(error) };
 }
 
 main(process.argv.slice(2)).then(
@@ -46,10 +111,12 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(`roster: ${error.message}\n\n${USAGE}`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.usage;
     } else {
-      console.error(`roster: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+      const { code, message } = failure(error);
+      // One line, whatever the message held: scripts read stderr line by line.
+      console.error(`roster: ${message.replace(/\s*\n\s*/g, ' ')}`);
+      process.exitCode = code;
     }
   },
 );

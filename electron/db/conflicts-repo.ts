@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 
-export type ConflictField = 'role' | 'status';
+/** 'enrollment': the server no longer has the enrollment an update or remove was made against. */
+export type ConflictField = 'role' | 'status' | 'enrollment';
 
-/** The server changed a field the user also changed offline; both values are kept until someone chooses. */
+/**
+ * The server changed a field the user also changed offline (or removed the enrollment); both values are kept until
+ * someone chooses.
+ */
 export interface Conflict {
   id: number;
   opId: string;
@@ -33,7 +37,9 @@ const SQL = {
     SELECT c.id, c.op_id, c.field, c.mine, c.theirs, c.detected_at, c.resolved_at
     FROM conflicts c JOIN outbox o ON o.id = c.op_id
     WHERE c.resolved_at IS NULL AND o.account_id = ? ORDER BY c.id`,
+  openByOp: `SELECT ${COLUMNS} FROM conflicts WHERE op_id = ? AND resolved_at IS NULL ORDER BY id`,
   resolve: `UPDATE conflicts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL`,
+  resolveOp: `UPDATE conflicts SET resolved_at = ? WHERE op_id = ? AND resolved_at IS NULL`,
 } as const;
 
 const toConflict = (row: ConflictRow): Conflict => ({
@@ -58,7 +64,9 @@ export class ConflictsRepo {
       get: db.prepare<[number], ConflictRow>(SQL.get),
       byOp: db.prepare<[string], ConflictRow>(SQL.byOp),
       open: db.prepare<[string], ConflictRow>(SQL.open),
+      openByOp: db.prepare<[string], ConflictRow>(SQL.openByOp),
       resolve: db.prepare(SQL.resolve),
+      resolveOp: db.prepare<[string, string]>(SQL.resolveOp),
     };
   }
 
@@ -78,6 +86,11 @@ export class ConflictsRepo {
     return this.stmt.byOp.all(opId).map(toConflict);
   }
 
+  /** The op's conflicts nobody has chosen on yet, oldest first. */
+  listOpenForOp(opId: string): Conflict[] {
+    return this.stmt.openByOp.all(opId).map(toConflict);
+  }
+
   /** Unresolved conflicts of an account's queued edits, oldest first. */
   listOpen(accountId: string): Conflict[] {
     return this.stmt.open.all(accountId).map(toConflict);
@@ -86,5 +99,10 @@ export class ConflictsRepo {
   /** Marks a conflict resolved; false when it was already resolved or does not exist. */
   resolve(id: number): boolean {
     return this.stmt.resolve.run(this.now().toISOString(), id).changes > 0;
+  }
+
+  /** Marks every open conflict of the op resolved; returns how many. */
+  resolveOp(opId: string): number {
+    return this.stmt.resolveOp.run(this.now().toISOString(), opId).changes;
   }
 }

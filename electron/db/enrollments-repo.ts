@@ -1,7 +1,18 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction';
 import { type Enrollment, type EnrollmentSource } from '../../shared/domain/enrollment';
 import { type Provider } from '../../shared/domain/provider';
-import { ROLES, STATUSES, type Role, type Status } from '../../shared/domain/roles';
+import { type EnrollmentFields } from '../../shared/domain/enrollment';
+import {
+  ROLES,
+  STATUSES,
+  roleToCanvas,
+  roleToSchoology,
+  statusToCanvas,
+  statusToSchoology,
+  type Role,
+  type Status,
+} from '../../shared/domain/roles';
 
 /** An enrollment as last seen on the server. `source` is the provider record exactly as it was ingested. */
 export interface CachedEnrollment {
@@ -115,6 +126,14 @@ const SQL = {
     RETURNING enrollment_count`,
   listRealm: `SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? ORDER BY e.sort_key, e.user_id`,
   get: `SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? AND e.enrollment_id = ?`,
+  // A scan of one realm's roster (no user index: see the migration); hundreds of rows at most.
+  byUser: `
+    SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? AND e.user_id = ?
+    ORDER BY e.enrollment_id LIMIT 1`,
+  setFields: `UPDATE enrollments SET role = @role, status = @status, source = @source WHERE realm_no = @realmNo AND enrollment_id = @enrollmentId`,
+  deleteOne: `DELETE FROM enrollments WHERE realm_no = ? AND enrollment_id = ?`,
+  deleteUserOthers: `DELETE FROM enrollments WHERE realm_no = ? AND user_id = ? AND enrollment_id <> ?`,
+  recount: `UPDATE realms SET enrollment_count = (SELECT count(*) FROM enrollments WHERE realm_no = @realmNo) WHERE no = @realmNo`,
   person: `
     SELECT account_id, user_id, school_uid, name_title, name_first, name_first_preferred, name_middle, name_last,
       display_name, sortable_name, picture_url
@@ -175,6 +194,11 @@ export class EnrollmentsRepo {
       get: db.prepare<[string, string], EnrollmentRow>(SQL.get),
       person: db.prepare<[string, string], PersonRow>(SQL.person),
       rosterPerson: db.prepare<[string, string], PersonRow>(SQL.rosterPerson),
+      byUser: db.prepare<[string, string], EnrollmentRow>(SQL.byUser),
+      setFields: db.prepare(SQL.setFields),
+      deleteOne: db.prepare<[number, string]>(SQL.deleteOne),
+      deleteUserOthers: db.prepare<[number, string, string]>(SQL.deleteUserOthers),
+      recount: db.prepare<[{ realmNo: number }]>(SQL.recount),
     };
   }
 
@@ -199,7 +223,7 @@ export class EnrollmentsRepo {
         if (!pages) return closed();
         const collected = pages;
         pages = null;
-        return this.db.transaction(() => this.writeRealm(realmId, collected))();
+        return writeTransaction(this.db, () => this.writeRealm(realmId, collected));
       },
       abort: () => {
         pages = null;
@@ -212,9 +236,9 @@ export class EnrollmentsRepo {
    * with synchronous=FULL every commit waits for the disk, so 2,000 one-realm commits cost more than the rows.
    */
   replaceRealmSnapshots(snapshots: Iterable<{ realmId: string; enrollments: readonly Enrollment[] }>): SnapshotResult[] {
-    return this.db.transaction(() =>
+    return writeTransaction(this.db, () =>
       Array.from(snapshots, ({ realmId, enrollments }) => this.writeRealm(realmId, [enrollments])),
-    )();
+    );
   }
 
   /**
@@ -257,6 +281,80 @@ export class EnrollmentsRepo {
   get(realmId: string, enrollmentId: string): CachedEnrollment | null {
     const row = this.stmt.get.get(realmId, enrollmentId);
     return row ? toCached(realmId, row) : null;
+  }
+
+  /** The person's enrollment in the realm, or null (their realm ids are unique per person at both LMSs). */
+  findByUser(realmId: string, userId: string): CachedEnrollment | null {
+    const row = this.stmt.byUser.get(realmId, userId);
+    return row ? toCached(realmId, row) : null;
+  }
+
+  // --- Server-apply: the LMS confirmed an edit, so the cached server state takes its result. They run inside the
+  // caller's transaction (the outbox deletes the op in the same one) and leave pulled_at alone: only a pull stamps it.
+
+  /**
+   * The LMS created (or upserted) the enrollment: cache it with the person's names from `people` or another roster
+   * (else the user id). Any other cached enrollment of the same person in the realm is dropped: an upsert answers with
+   * the one enrollment the person has there. The stored source record is a minimal one in the provider's wire shape;
+   * the next pull replaces it with the full record.
+   */
+  applyServerEnroll(realmId: string, enrollmentId: string, userId: string, fields: EnrollmentFields): void {
+    const realm = this.requireRealm(realmId);
+    const person = this.getPerson(realm.account_id, userId);
+    const display = person?.displayName || userId;
+    const sortable = person?.sortableName || display;
+    const record =
+      realm.provider === 'schoology'
+        ? {
+            id: enrollmentId, uid: userId, school_uid: person?.schoolUid ?? '', name_title: person?.title ?? '',
+            name_first: person?.first ?? '', name_first_preferred: person?.firstPreferred ?? '',
+            name_middle: person?.middle ?? '', name_last: person?.last ?? '', name_display: display,
+            admin: roleToSchoology(fields.role), status: statusToSchoology(fields.status), picture_url: person?.pictureUrl ?? '',
+          }
+        : {
+            id: enrollmentId, user_id: userId, sis_user_id: person?.schoolUid ?? null, type: roleToCanvas(fields.role),
+            enrollment_state: statusToCanvas(fields.status),
+          };
+    this.stmt.deleteUserOthers.run(realm.no, userId, enrollmentId);
+    this.stmt.insert.run(
+      realm.no, enrollmentId, userId, person?.schoolUid ?? '', person?.first ?? '', person?.firstPreferred ?? '',
+      person?.last ?? '', display, sortable, nameSortKey(sortable), person?.pictureUrl ?? '', fields.role, fields.status,
+      JSON.stringify(record),
+    );
+    this.stmt.recount.run({ realmNo: realm.no });
+  }
+
+  /** The LMS set these fields on the enrollment; the source record follows. false when it is not cached. */
+  applyServerFields(realmId: string, enrollmentId: string, fields: Partial<EnrollmentFields>): boolean {
+    const current = this.get(realmId, enrollmentId);
+    if (!current) return false;
+    const role = fields.role ?? current.role;
+    const status = fields.status ?? current.status;
+    const source: Record<string, unknown> = { ...current.source };
+    if (current.provider === 'schoology') {
+      source.admin = roleToSchoology(role);
+      source.status = statusToSchoology(status);
+    } else {
+      source.type = roleToCanvas(role);
+      source.enrollment_state = statusToCanvas(status);
+    }
+    const realm = this.requireRealm(realmId);
+    this.stmt.setFields.run({ realmNo: realm.no, enrollmentId, role, status, source: JSON.stringify(source) });
+    return true;
+  }
+
+  /** The LMS removed the enrollment. false when it was not cached. */
+  applyServerRemove(realmId: string, enrollmentId: string): boolean {
+    const realm = this.requireRealm(realmId);
+    const removed = this.stmt.deleteOne.run(realm.no, enrollmentId).changes > 0;
+    if (removed) this.stmt.recount.run({ realmNo: realm.no });
+    return removed;
+  }
+
+  private requireRealm(realmId: string): { no: number; account_id: string; key: string; provider: Provider } {
+    const realm = this.stmt.realm.get(realmId);
+    if (!realm) throw new Error(`Realm "${realmId}" is not in the offline cache; pull it before writing its roster.`);
+    return realm;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; must equal the migration's 1-based position in the list. */
@@ -40,7 +41,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   if (current > latest) throw new CacheFromNewerVersionError(file, current, latest);
   const pending = migrations.slice(current);
   if (pending.length === 0) return [];
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const m of pending) {
       try {
         db.exec(m.sql);
@@ -49,6 +50,6 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
       }
     }
     db.pragma(`user_version = ${latest}`);
-  })();
+  });
   return pending.map((m) => m.version);
 }

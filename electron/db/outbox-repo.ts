@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction';
 import { randomUUID } from 'node:crypto';
 import { type PendingKind } from '../../shared/api';
 import { type EnrollmentFields } from '../../shared/domain/enrollment';
@@ -6,9 +7,10 @@ import { type EnrollmentFields } from '../../shared/domain/enrollment';
 export const OUTBOX_STATES = ['queued', 'in_flight', 'rejected', 'conflict'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-/** What an op sets: role/status for enroll and update; the code for access_code; nothing for remove. */
+/** What an op sets: role/status for enroll and update; the code and realm kind for access_code; nothing for remove. */
 export interface OutboxFields extends Partial<EnrollmentFields> {
   accessCode?: string;
+  realmKind?: 'section' | 'group';
 }
 
 export interface OutboxOp {
@@ -16,15 +18,18 @@ export interface OutboxOp {
   /** Order of creation; never reused, so "apply in seq order" holds across deletions. */
   seq: number;
   accountId: string;
-  realmId: string;
+  /** null for an access-code join: which realm it joins is known only once the LMS has applied it. */
+  realmId: string | null;
   kind: PendingKind;
   enrollmentId: string | null;
+  /** The person the op is about: given for enrolls, taken from the cached enrollment for updates and removes. */
   userId: string | null;
   fields: OutboxFields;
-  /** The server's role/status when the edit was made; what conflict detection compares against. */
+  /** The role/status the user saw when making the edit, i.e. what the server is expected to hold; null = no enrollment. */
   base: Partial<EnrollmentFields> | null;
   state: OutboxState;
   error: string | null;
+  /** How often the op was sent; > 0 means it may have reached the server even if no answer came back. */
   attempts: number;
   createdAt: string;
   updatedAt: string;
@@ -34,7 +39,7 @@ export interface NewOutboxOp {
   /** Client-generated; defaults to a fresh UUID. */
   id?: string;
   accountId: string;
-  realmId: string;
+  realmId: string | null;
   kind: PendingKind;
   enrollmentId?: string | null;
   userId?: string | null;
@@ -42,11 +47,23 @@ export interface NewOutboxOp {
   base?: Partial<EnrollmentFields> | null;
 }
 
+/** A rewrite of an op's content in place (coalescing, narrowing, resolving); the id and seq stay. */
+export interface OutboxOpChange {
+  kind?: PendingKind;
+  enrollmentId?: string | null;
+  userId?: string | null;
+  fields?: OutboxFields;
+  base?: Partial<EnrollmentFields> | null;
+  state?: OutboxState;
+  error?: string | null;
+  attempts?: number;
+}
+
 interface OutboxRow {
   id: string;
   seq: number;
   account_id: string;
-  realm_id: string;
+  realm_id: string | null;
   kind: PendingKind;
   enrollment_id: string | null;
   user_id: string | null;
@@ -81,12 +98,38 @@ const SQL = {
     WHERE r.account_id = @accountId AND e.user_id = @userId
       AND NOT EXISTS (SELECT 1 FROM people WHERE account_id = @accountId AND user_id = @userId)
     LIMIT 1`,
+  // The same for the person of an update/remove, from the enrollment itself (a primary-key probe): the overlay can
+  // then still name them should a later pull no longer find the enrollment the op is about.
+  copyEnrolledPerson: `
+    INSERT INTO people (account_id, user_id, school_uid, name_title, name_first, name_first_preferred, name_middle,
+      name_last, display_name, sortable_name, sort_key, picture_url)
+    SELECT r.account_id, e.user_id, e.school_uid, '', e.name_first, e.name_first_preferred, '', e.name_last,
+      e.display_name, e.sortable_name, e.sort_key, e.picture_url
+    FROM realms r JOIN enrollments e ON e.realm_no = r.no
+    WHERE r.id = @realmId AND e.enrollment_id = @enrollmentId
+    ON CONFLICT (account_id, user_id) DO NOTHING`,
+  // The user of a cached enrollment, so an update/remove op carries its person like an enroll does.
+  enrolledUser: `
+    SELECT e.user_id FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? AND e.enrollment_id = ?`,
   get: `SELECT ${COLUMNS} FROM outbox WHERE id = ?`,
   byAccount: `SELECT ${COLUMNS} FROM outbox WHERE account_id = ? ORDER BY seq`,
+  byAccountState: `SELECT ${COLUMNS} FROM outbox WHERE account_id = ? AND state = ? ORDER BY seq`,
   byRealm: `SELECT ${COLUMNS} FROM outbox WHERE realm_id = ? ORDER BY seq`,
+  byTarget: `SELECT ${COLUMNS} FROM outbox WHERE realm_id = ? AND user_id = ? AND kind <> 'access_code' ORDER BY seq`,
+  // Codes compare case-insensitively: staff type them as they read them, and the LMS does not tell case apart.
+  accessCode: `
+    SELECT ${COLUMNS} FROM outbox
+    WHERE account_id = @accountId AND kind = 'access_code' AND upper(json_extract(fields, '$.accessCode')) = upper(@accessCode)
+      AND json_extract(fields, '$.realmKind') = @realmKind
+    ORDER BY seq`,
+  rewrite: `
+    UPDATE outbox SET kind = @kind, enrollment_id = @enrollmentId, user_id = @userId, fields = @fields, base = @base,
+      state = @state, error = @error, attempts = @attempts, updated_at = @now
+    WHERE id = @id`,
   setState: `UPDATE outbox SET state = @state, error = @error, updated_at = @now WHERE id = @id`,
   countAttempt: `UPDATE outbox SET attempts = attempts + 1, updated_at = @now WHERE id = @id`,
   remove: `DELETE FROM outbox WHERE id = ?`,
+  removeQueued: `DELETE FROM outbox WHERE account_id = ? AND state = 'queued'`,
 } as const;
 
 function toOp(row: OutboxRow): OutboxOp {
@@ -108,7 +151,10 @@ function toOp(row: OutboxRow): OutboxOp {
   };
 }
 
-/** The queue of local edits. Storage only: coalescing and sending live in electron/sync. */
+/**
+ * The queue of local edits. Storage only: validation, coalescing and the engine's state changes live in
+ * electron/sync/outbox.ts, which is what edits should go through.
+ */
 export class OutboxRepo {
   private readonly stmt;
 
@@ -120,39 +166,60 @@ export class OutboxRepo {
       nextSeq: db.prepare<[], number>(SQL.nextSeq).pluck(),
       insert: db.prepare(SQL.insert),
       copyPerson: db.prepare<[{ accountId: string; userId: string }]>(SQL.copyPerson),
+      copyEnrolledPerson: db.prepare<[{ realmId: string; enrollmentId: string }]>(SQL.copyEnrolledPerson),
+      enrolledUser: db.prepare<[string, string], string>(SQL.enrolledUser).pluck(),
       get: db.prepare<[string], OutboxRow>(SQL.get),
       byAccount: db.prepare<[string], OutboxRow>(SQL.byAccount),
+      byAccountState: db.prepare<[string, OutboxState], OutboxRow>(SQL.byAccountState),
       byRealm: db.prepare<[string], OutboxRow>(SQL.byRealm),
+      byTarget: db.prepare<[string, string], OutboxRow>(SQL.byTarget),
+      accessCode: db.prepare<[{ accountId: string; accessCode: string; realmKind: string }], OutboxRow>(SQL.accessCode),
+      rewrite: db.prepare(SQL.rewrite),
       setState: db.prepare(SQL.setState),
       countAttempt: db.prepare(SQL.countAttempt),
       remove: db.prepare<[string]>(SQL.remove),
+      removeQueued: db.prepare<[string]>(SQL.removeQueued),
     };
   }
 
-  /** Queues `op`. An enroll also puts its user in the people directory if a cached roster knows them (copyPerson). */
+  /**
+   * Queues `op` as given (no coalescing). An update/remove without a user gets the cached enrollment's. The op's person
+   * is put in the people directory if a cached roster knows them, so the overlay can name them without a server row.
+   */
   enqueue(op: NewOutboxOp): OutboxOp {
-    if ((op.kind === 'update' || op.kind === 'remove') && !op.enrollmentId) {
+    if ((op.kind === 'update' || op.kind === 'remove') && !op.enrollmentId && !op.userId) {
       throw new Error(`A queued ${op.kind} needs the enrollment id it applies to (realm ${op.realmId}).`);
     }
     if (op.kind === 'enroll' && !op.userId) throw new Error(`A queued enroll needs the user to enroll (realm ${op.realmId}).`);
+    if (op.kind !== 'access_code' && !op.realmId) throw new Error(`A queued ${op.kind} needs its realm.`);
     const id = op.id ?? randomUUID();
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const seq = this.stmt.nextSeq.get();
+      let userId = op.userId ?? null;
+      if (userId === null && op.realmId && op.enrollmentId) userId = this.stmt.enrolledUser.get(op.realmId, op.enrollmentId) ?? null;
       this.stmt.insert.run({
         id,
         seq,
         accountId: op.accountId,
-        realmId: op.realmId,
+        realmId: op.realmId ?? null,
         kind: op.kind,
         enrollmentId: op.enrollmentId ?? null,
-        userId: op.userId ?? null,
+        userId,
         fields: JSON.stringify(op.fields ?? {}),
         base: op.base ? JSON.stringify(op.base) : null,
         now: this.now().toISOString(),
       });
-      if (op.kind === 'enroll' && op.userId) this.stmt.copyPerson.run({ accountId: op.accountId, userId: op.userId });
-    })();
+      if (op.kind === 'enroll' && userId) this.rememberEnrolledPerson(op.accountId, userId);
+      if (op.kind !== 'enroll' && op.realmId && op.enrollmentId) {
+        this.stmt.copyEnrolledPerson.run({ realmId: op.realmId, enrollmentId: op.enrollmentId });
+      }
+    });
     return this.require(id);
+  }
+
+  /** Copies the user into the people directory from a cached roster, unless already there (see copyPerson). */
+  rememberEnrolledPerson(accountId: string, userId: string): void {
+    this.stmt.copyPerson.run({ accountId, userId });
   }
 
   get(id: string): OutboxOp | null {
@@ -170,8 +237,41 @@ export class OutboxRepo {
     return this.stmt.byAccount.all(accountId).map(toOp);
   }
 
+  listByState(accountId: string, state: OutboxState): OutboxOp[] {
+    return this.stmt.byAccountState.all(accountId, state).map(toOp);
+  }
+
   listByRealm(realmId: string): OutboxOp[] {
     return this.stmt.byRealm.all(realmId).map(toOp);
+  }
+
+  /** Every op about one person in one realm (any state, not access codes), oldest first. */
+  listByTarget(realmId: string, userId: string): OutboxOp[] {
+    return this.stmt.byTarget.all(realmId, userId).map(toOp);
+  }
+
+  /** Access-code joins of the account with this code and realm kind, oldest first. */
+  findAccessCode(accountId: string, realmKind: string, accessCode: string): OutboxOp[] {
+    return this.stmt.accessCode.all({ accountId, accessCode, realmKind }).map(toOp);
+  }
+
+  /** Rewrites an op's content and/or state in place; what `change` leaves out stays. Returns the op as stored. */
+  rewrite(id: string, change: OutboxOpChange): OutboxOp {
+    const op = this.require(id);
+    const next = { ...op, ...change };
+    this.stmt.rewrite.run({
+      id,
+      kind: next.kind,
+      enrollmentId: next.enrollmentId,
+      userId: next.userId,
+      fields: JSON.stringify(next.fields),
+      base: next.base ? JSON.stringify(next.base) : null,
+      state: next.state,
+      error: next.error,
+      attempts: next.attempts,
+      now: this.now().toISOString(),
+    });
+    return this.require(id);
   }
 
   /** Moves an op to `state`; `error` is what staff will read next to the row (null clears it). */
@@ -186,5 +286,10 @@ export class OutboxRepo {
 
   remove(id: string): boolean {
     return this.stmt.remove.run(id).changes > 0;
+  }
+
+  /** Deletes every op of the account still in state queued; returns how many. */
+  removeQueued(accountId: string): number {
+    return this.stmt.removeQueued.run(accountId).changes;
   }
 }

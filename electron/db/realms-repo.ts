@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction';
 import { type RealmSummary } from '../../shared/api';
 import { type Provider } from '../../shared/domain/provider';
 import { type Realm, type RealmKind } from '../../shared/domain/realm';
@@ -26,12 +27,13 @@ interface RealmRow {
   pending_count: number;
 }
 
-// pendingCount counts every op still in the outbox (in flight included): an edit is pending until the server has
-// confirmed it and the op is deleted.
+// pendingCount counts the people with an op still in the outbox (in flight included: an edit is pending until the
+// server has confirmed it and the op is deleted). Per person, not per op, because a person's ops chain (one in flight,
+// a newer one queued) and the roster shows them as one pending row.
 const SELECT = `
   SELECT r.id, r.account_id, r.key, r.provider, r.kind, r.remote_id, r.title, r.course_title, r.course_code,
     r.section_code, r.section_school_code, r.grading_periods, r.pulled_at, r.enrollment_count,
-    (SELECT count(*) FROM outbox o WHERE o.realm_id = r.id) AS pending_count
+    (SELECT count(DISTINCT coalesce(o.user_id, o.id)) FROM outbox o WHERE o.realm_id = r.id) AS pending_count
   FROM realms r`;
 
 const SQL = {
@@ -86,7 +88,7 @@ export class RealmsRepo {
 
   /** Saves realms as listed by the LMS (titles, codes); their rosters and pulled_at are kept. Returns the ids. */
   saveMany(realms: readonly Realm[]): string[] {
-    return this.db.transaction(() => realms.map((realm) => this.save(realm)))();
+    return writeTransaction(this.db, () => realms.map((realm) => this.save(realm)));
   }
 
   save(realm: Realm): string {
@@ -129,7 +131,10 @@ export class RealmsRepo {
     return rows.map(toSummary);
   }
 
-  /** Removes the realm with its cached roster and any queued edits to it. */
+  /**
+   * Removes the realm with its cached roster. Queued edits to it stay in the outbox (see migration 002): staff still
+   * see them in the pending list and decide; removing the account drops them.
+   */
   remove(id: string): boolean {
     return this.stmt.remove.run(id).changes > 0;
   }

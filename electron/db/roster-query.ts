@@ -2,29 +2,36 @@ import type Database from 'better-sqlite3';
 import { type RosterPage, type RosterQueryParsed, type RosterRow, type RosterSortColumn } from '../../shared/api';
 import { ROLES, STATUSES, type Role, type Status } from '../../shared/domain/roles';
 import { nameSortKey } from './enrollments-repo';
+import { type OutboxState } from './outbox-repo';
 
 /**
  * The roster as it will be after sync: server snapshot rows with the pending outbox ops laid over them.
  *
- * Two branches, UNIONed: the server rows of the chosen realms, each LEFT JOINed (through the outbox's
- * (realm_id, enrollment_id) index) to its newest update/remove op in a state the user must see — queued, rejected or
- * conflict; in_flight ops are the sync engine's business and access_code ops have no person to show yet — with
- * role/status replaced by an update's fields; and the enroll ops as rows of their own, named from `people` when
- * known (enqueueing an enroll copies its user there from any cached roster). Filters are applied inside each branch,
- * on the effective (overlaid) values, so only matching rows reach the sort; count(*) OVER () then gives the total
- * before LIMIT. Every step is an index probe within the chosen realms (the realm leads every key used), so the cost
- * follows the size of the realms asked for, not of the district.
+ * An op is about a TARGET, one person in one realm (outbox.user_id is filled for every kind but access codes, which
+ * have no person to show yet). Each target shows exactly one row, carrying its NEWEST op in whatever state: queued,
+ * in flight (shown as queued: an edit is pending until the LMS confirmed it), rejected or conflict. The newest op
+ * states the target's full intent (electron/sync/outbox.ts), so it alone decides the row's values.
+ *
+ * Two branches, UNIONed: the server rows of the chosen realms, each LEFT JOINed (through outbox_by_target) to its
+ * person's newest op, role/status replaced by an update's or enroll's fields; and the newest op of every target the
+ * server rows do not hold (pending enrolls, or an edit of an enrollment a pull no longer found), named from `people`
+ * when known (queueing an enroll copies its user there from any cached roster). Filters are applied inside each
+ * branch, on the effective (overlaid) values, so only matching rows reach the sort; count(*) OVER () then gives the
+ * total before LIMIT. Every step is an index probe within the chosen realms (the realm leads every key used), so the
+ * cost follows the size of the realms asked for, not of the district.
  * (A first version grouped the realm's ops in a CTE and filtered after the UNION: SQLite built a temporary index per
  * query and carried every row through, 3× slower.)
  */
-const VISIBLE = `('queued', 'rejected', 'conflict')`;
+const NEWEST = `NOT EXISTS (SELECT 1 FROM outbox n WHERE n.realm_id = o.realm_id AND n.user_id = o.user_id AND n.seq > o.seq)`;
 
-const SERVER_ROLE = `CASE WHEN o.kind = 'update' THEN coalesce(json_extract(o.fields, '$.role'), e.role) ELSE e.role END`;
-const SERVER_STATUS = `CASE WHEN o.kind = 'update' THEN coalesce(json_extract(o.fields, '$.status'), e.status) ELSE e.status END`;
+const OVERLAID = `o.kind IN ('update', 'enroll')`;
+const SERVER_ROLE = `CASE WHEN ${OVERLAID} THEN coalesce(json_extract(o.fields, '$.role'), e.role) ELSE e.role END`;
+const SERVER_STATUS = `CASE WHEN ${OVERLAID} THEN coalesce(json_extract(o.fields, '$.status'), e.status) ELSE e.status END`;
 // The op travels as one JSON column: most rows have none, and every returned column costs on each of them.
 const OP_JSON = `CASE WHEN o.id IS NULL THEN NULL ELSE json_array(o.id, o.kind, o.fields, o.state, o.error) END`;
-const ENROLL_ROLE = `coalesce(json_extract(o.fields, '$.role'), 'student')`;
-const ENROLL_STATUS = `coalesce(json_extract(o.fields, '$.status'), 'active')`;
+// Without a server row: an enroll's fields; an update's over its base; a remove (of an enroll not yet applied) its base.
+const PENDING_ROLE = `coalesce(json_extract(o.fields, '$.role'), json_extract(o.base, '$.role'), 'student')`;
+const PENDING_STATUS = `coalesce(json_extract(o.fields, '$.status'), json_extract(o.base, '$.status'), 'active')`;
 
 interface Shape {
   column: RosterSortColumn;
@@ -63,37 +70,33 @@ function rowsSql(shape: Shape): string {
     schoolUid: 'e.school_uid',
     sortKey: 'e.sort_key',
   });
-  const enroll = filters(shape, {
-    role: ENROLL_ROLE,
-    status: ENROLL_STATUS,
+  const pending = filters(shape, {
+    role: PENDING_ROLE,
+    status: PENDING_STATUS,
     names: ['coalesce(p.display_name, o.user_id)', 'p.name_first', 'p.name_last', 'p.name_first_preferred'],
     schoolUid: 'p.school_uid',
     sortKey: 'coalesce(p.sort_key, o.user_id)',
   });
+  // The pending branch skips targets the server rows show: first a primary-key probe by the op's enrollment id, then
+  // (for enrolls, and ids a pull no longer found) a scan of the realm's roster for the person.
   return `
     SELECT r.id AS realm_id, r.title AS realm_title, e.enrollment_id, e.user_id, e.school_uid, e.display_name,
       e.sortable_name, e.sort_key, e.picture_url, ${SERVER_ROLE} AS role, ${SERVER_STATUS} AS status, e.role AS server_role, e.status AS server_status,
       o.state AS op_state, ${OP_JSON} AS op
     FROM realms r
     JOIN enrollments e ON e.realm_no = r.no
-    LEFT JOIN outbox o ON o.realm_id = r.id AND o.enrollment_id = e.enrollment_id
-      AND o.kind IN ('update', 'remove') AND o.state IN ${VISIBLE}
-      AND NOT EXISTS (
-        SELECT 1 FROM outbox n
-        WHERE n.realm_id = o.realm_id AND n.enrollment_id = o.enrollment_id AND n.seq > o.seq
-          AND n.kind IN ('update', 'remove') AND n.state IN ${VISIBLE})
+    LEFT JOIN outbox o ON o.realm_id = r.id AND o.user_id = e.user_id AND ${NEWEST}
     WHERE r.id IN (SELECT value FROM json_each(:realms))${server}
     UNION ALL
-    SELECT o.realm_id, (SELECT title FROM realms WHERE id = o.realm_id), NULL, o.user_id, coalesce(p.school_uid, ''), coalesce(p.display_name, o.user_id),
+    SELECT r.id, r.title, o.enrollment_id, o.user_id, coalesce(p.school_uid, ''), coalesce(p.display_name, o.user_id),
       coalesce(p.sortable_name, o.user_id), coalesce(p.sort_key, o.user_id), coalesce(p.picture_url, ''),
-      ${ENROLL_ROLE}, ${ENROLL_STATUS}, NULL, NULL, o.state, ${OP_JSON}
-    FROM outbox o
+      ${PENDING_ROLE}, ${PENDING_STATUS}, NULL, NULL, o.state, ${OP_JSON}
+    FROM realms r
+    JOIN outbox o ON o.realm_id = r.id
     LEFT JOIN people p ON p.account_id = o.account_id AND p.user_id = o.user_id
-    WHERE o.realm_id IN (SELECT value FROM json_each(:realms)) AND o.kind = 'enroll' AND o.state IN ${VISIBLE}
-      AND NOT EXISTS (
-        SELECT 1 FROM outbox n
-        WHERE n.realm_id = o.realm_id AND n.user_id = o.user_id AND n.seq > o.seq AND n.kind = 'enroll'
-          AND n.state IN ${VISIBLE})${enroll}`;
+    WHERE r.id IN (SELECT value FROM json_each(:realms)) AND o.user_id IS NOT NULL AND ${NEWEST}
+      AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.realm_no = r.no AND x.enrollment_id = o.enrollment_id)
+      AND NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.realm_no = r.no AND x.user_id = o.user_id)${pending}`;
 }
 
 const rank = (column: string, values: readonly string[]): string =>
@@ -109,7 +112,7 @@ const SORT_KEYS: Record<RosterSortColumn, readonly string[]> = {
   status: [rank('status', STATUSES)],
   realm: ['realm_title', 'realm_id'],
   // Ascending: rows without pending edits, then queued, rejected, conflict (descending puts what needs help on top).
-  pending: [`CASE op_state WHEN 'queued' THEN 1 WHEN 'rejected' THEN 2 WHEN 'conflict' THEN 3 ELSE 0 END`],
+  pending: [`CASE op_state WHEN 'queued' THEN 1 WHEN 'in_flight' THEN 1 WHEN 'rejected' THEN 2 WHEN 'conflict' THEN 3 ELSE 0 END`],
 };
 
 // Ties always break the same way, so paging through equal keys neither repeats nor skips rows.
@@ -145,7 +148,7 @@ type RawRow = [
   status: Status,
   serverRole: Role | null,
   serverStatus: Status | null,
-  /** JSON [id, kind, fields JSON, state, error], or null without a visible op. */
+  /** JSON [id, kind, fields JSON, state, error], or null without an op. */
   op: string | null,
   total: number,
 ];
@@ -158,13 +161,14 @@ function toRow(raw: RawRow): RosterRow {
   const [realmId, enrollmentId, userId, schoolUid, displayName, sortableName, pictureUrl, role, status, serverRole, serverStatus, op] = raw;
   let pending: RosterRow['pending'] = null;
   if (op !== null) {
-    const [opId, kind, fieldsJson, state, error] = JSON.parse(op) as [string, PendingOp['kind'], string, PendingOp['state'], string | null];
+    const [opId, kind, fieldsJson, state, error] = JSON.parse(op) as [string, PendingOp['kind'], string, OutboxState, string | null];
     const fields = JSON.parse(fieldsJson) as Record<string, unknown>;
     pending = {
       opId,
       kind,
       fields: kind === 'remove' ? [] : (['role', 'status'] as const).filter((f) => fields[f] !== undefined),
-      state,
+      // In flight is still pending for the user: the edit counts as made only once the LMS confirmed it.
+      state: state === 'in_flight' ? 'queued' : state,
       error,
     };
   }

@@ -18,7 +18,13 @@ export interface LmsCapabilities {
 }
 
 /** A realm as the LMS describes it, before the cache files it under an account. */
-export type RemoteRealm = Omit<Realm, 'accountId' | 'pulledAt'>;
+export type RemoteRealm = Omit<Realm, 'accountId' | 'pulledAt'> & {
+  /**
+   * The realm's access code when the LMS shows it to this user. Not cached (anyone holding it can join); the sync
+   * engine uses it to tell whether a join that may have reached the server before a crash went through.
+   */
+  accessCode?: string;
+};
 
 /** Who the credentials belong to, for "signed in as NAME at HOST". */
 export interface LmsIdentity {

@@ -23,9 +23,18 @@ export const REPLAY_MESSAGE = 'Duplicate timestamp/nonce combination, possible r
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 const REQUEST_TOKEN_LIFETIME_MS = 10 * 60 * 1000;
 
-/** Random text of URL-safe characters only, so keys and tokens never need percent-encoding anywhere. */
+/**
+ * Random letters and digits only: keys and tokens then never need percent-encoding, and never start with "-" (a key
+ * pasted after `--key` would otherwise read as an option to a command line parser).
+ */
 export function randomToken(bytes = 18): string {
-  return randomBytes(bytes).toString('base64url');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  // 62 letters: drop bytes ≥ 248 so every character is equally likely (no modulo bias).
+  let out = '';
+  while (out.length < Math.ceil((bytes * 4) / 3)) {
+    for (const byte of randomBytes(bytes)) if (byte < 248 && out.length < Math.ceil((bytes * 4) / 3)) out += alphabet[byte % 62];
+  }
+  return out;
 }
 
 export class OAuthError extends Error {

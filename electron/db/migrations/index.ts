@@ -1,7 +1,8 @@
 import { type Migration } from '../migrate';
 import { initialMigration } from './001-initial';
+import { outboxOutlivesRealmsMigration } from './002-outbox-outlives-realms';
 
 /** Every schema migration, oldest first; a migration's version is its position (1-based). Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, outboxOutlivesRealmsMigration];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

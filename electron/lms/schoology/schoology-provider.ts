@@ -33,6 +33,7 @@ function sectionRealm(section: SchoologySection): RemoteRealm {
     sectionCode: section.section_code ?? '',
     sectionSchoolCode: section.section_school_code ?? '',
     gradingPeriods: section.grading_periods,
+    ...(section.access_code ? { accessCode: section.access_code } : {}),
   };
 }
 
@@ -48,6 +49,7 @@ function groupRealm(group: SchoologyGroup): RemoteRealm {
     sectionCode: '',
     sectionSchoolCode: '',
     gradingPeriods: [],
+    ...(group.access_code ? { accessCode: group.access_code } : {}),
   };
 }
 

@@ -62,6 +62,29 @@ describe('accounts', () => {
   });
 });
 
+describe('queued edits', () => {
+  beforeEach(() => {
+    cache.accounts.save(account);
+    cache.realms.saveMany([section('1', 'Period 1')]);
+  });
+  const one = realmIdOf('acme', 'sections/1');
+
+  it('survive the removal of their realm row', () => {
+    cache.enrollments.replaceRealmSnapshot(one, [student('10', '100', 'sections/1')]);
+    const op = cache.outbox.enqueue({ accountId: 'acme', realmId: one, kind: 'remove', enrollmentId: '10' });
+    expect(cache.realms.remove(one)).toBe(true);
+    expect(cache.outbox.listByAccount('acme')).toMatchObject([{ id: op.id, realmId: one, userId: '100' }]);
+  });
+
+  it('go with their account, conflicts included', () => {
+    const op = cache.outbox.enqueue({ accountId: 'acme', realmId: one, kind: 'enroll', userId: '102', fields: { role: 'student', status: 'active' } });
+    cache.conflicts.record(op.id, 'role', 'student', 'teacher');
+    cache.accounts.remove('acme');
+    expect(cache.db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    expect(cache.db.prepare('SELECT count(*) FROM conflicts').pluck().get()).toBe(0);
+  });
+});
+
 describe('realm listing', () => {
   beforeEach(() => {
     cache.accounts.save(account);
@@ -80,6 +103,8 @@ describe('realm listing', () => {
     cache.enrollments.replaceRealmSnapshot(one, [student('10', '100', 'sections/1'), student('11', '101', 'sections/1')]);
     cache.outbox.enqueue({ accountId: 'acme', realmId: one, kind: 'remove', enrollmentId: '10' });
     cache.outbox.enqueue({ accountId: 'acme', realmId: one, kind: 'enroll', userId: '102', fields: { role: 'student', status: 'active' } });
+    // A second op of the same person (e.g. one in flight, a newer one queued) is still one pending row.
+    cache.outbox.enqueue({ accountId: 'acme', realmId: one, kind: 'enroll', userId: '102', fields: { role: 'teacher', status: 'active' } });
     const [first, second] = cache.realms.list('acme');
     expect(first).toMatchObject({ enrollmentCount: 2, pendingCount: 2 });
     expect(first!.pulledAt).not.toBeNull();

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CacheFromNewerVersionError, openDatabase } from '../../../electron/db/open-database';
 import { migrate, schemaVersion, type Migration } from '../../../electron/db/migrate';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/db/migrations/index';
+import { initialMigration } from '../../../electron/db/migrations/001-initial';
 
 let dir: string;
 let file: string;
@@ -108,3 +109,89 @@ describe('migrate', () => {
     db.close();
   });
 });
+
+describe('migration 2 (outbox outlives realms)', () => {
+  /** A cache as version 1 of the app left it: an account, a realm with one enrollment, three queued edits, a conflict. */
+  function writeVersion1Cache(): void {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, [initialMigration], file);
+    db.exec(`
+      INSERT INTO accounts (id, name, provider, base_url, created_at) VALUES ('acme', 'Acme', 'schoology', 'https://x/v1', 't0');
+      INSERT INTO realms (id, account_id, key, provider, kind, remote_id, title)
+        VALUES ('acme/sections/1', 'acme', 'sections/1', 'schoology', 'section', '1', 'Period 1');
+      INSERT INTO enrollments (realm_no, enrollment_id, user_id, school_uid, name_first, name_first_preferred, name_last,
+        display_name, sortable_name, sort_key, picture_url, role, status, source)
+        VALUES (1, '10', '100', 's100', 'Ann', '', 'Lee', 'Ann Lee', 'Lee, Ann', 'lee, ann', '', 'student', 'active', '{}');
+      INSERT INTO outbox (id, seq, account_id, realm_id, kind, enrollment_id, user_id, fields, base, state, error, attempts, created_at, updated_at) VALUES
+        ('op-1', 1, 'acme', 'acme/sections/1', 'update', '10', NULL, '{"status":"inactive"}', '{"status":"active"}', 'queued', NULL, 0, 't1', 't1'),
+        ('op-2', 2, 'acme', 'acme/sections/1', 'enroll', NULL, '200', '{"role":"student","status":"active"}', NULL, 'conflict', 'x', 1, 't2', 't2'),
+        ('op-3', 3, 'acme', 'acme/sections/1', 'remove', '99', NULL, '{}', NULL, 'rejected', '403', 1, 't3', 't3');
+      INSERT INTO conflicts (op_id, field, mine, theirs, detected_at) VALUES ('op-2', 'role', 'student', 'teacher', 't4');
+      UPDATE counters SET value = 3 WHERE name = 'outbox_seq';
+    `);
+    db.close();
+  }
+
+  it('upgrades a version-1 cache keeping its queued ops, their conflicts and the op sequence', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    expect(schemaVersion(db)).toBe(2);
+    expect(db.prepare('SELECT id, seq, kind, realm_id, enrollment_id, user_id, fields, base, state, error, attempts FROM outbox ORDER BY seq').all()).toEqual([
+      { id: 'op-1', seq: 1, kind: 'update', realm_id: 'acme/sections/1', enrollment_id: '10', user_id: '100', fields: '{"status":"inactive"}', base: '{"status":"active"}', state: 'queued', error: null, attempts: 0 },
+      { id: 'op-2', seq: 2, kind: 'enroll', realm_id: 'acme/sections/1', enrollment_id: null, user_id: '200', fields: '{"role":"student","status":"active"}', base: null, state: 'conflict', error: 'x', attempts: 1 },
+      // Its enrollment is not cached, so there is no person to fill in.
+      { id: 'op-3', seq: 3, kind: 'remove', realm_id: 'acme/sections/1', enrollment_id: '99', user_id: null, fields: '{}', base: null, state: 'rejected', error: '403', attempts: 1 },
+    ]);
+    expect(db.prepare('SELECT op_id, field, mine, theirs FROM conflicts').all()).toEqual([{ op_id: 'op-2', field: 'role', mine: 'student', theirs: 'teacher' }]);
+    expect(db.prepare(`SELECT value FROM counters WHERE name = 'outbox_seq'`).pluck().get()).toBe(3);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('keeps the outbox indexes and adds the per-person one', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    const indexes = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('outbox', 'conflicts') ORDER BY name`).pluck().all();
+    expect(indexes).toEqual(['conflicts_by_op', 'outbox_by_account', 'outbox_by_realm', 'outbox_by_target']);
+    db.close();
+  });
+
+  it('lets an op name no realm, and lets a realm go without its ops', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    db.prepare(`INSERT INTO outbox (id, seq, account_id, realm_id, kind, fields, created_at, updated_at) VALUES ('op-4', 4, 'acme', NULL, 'access_code', '{}', 't', 't')`).run();
+    db.prepare(`DELETE FROM realms`).run();
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(4);
+    db.close();
+  });
+
+  it('still drops an account’s ops and their conflicts with the account', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    db.prepare(`DELETE FROM accounts`).run();
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM conflicts').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('accepts enrollment conflicts', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    db.prepare(`INSERT INTO conflicts (op_id, field, mine, theirs, detected_at) VALUES ('op-1', 'enrollment', '10', NULL, 't')`).run();
+    expect(() => db.prepare(`INSERT INTO conflicts (op_id, field, detected_at) VALUES ('op-1', 'grade', 't')`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('adds the sync lock table, holding at most one row', () => {
+    writeVersion1Cache();
+    const { db } = openDatabase(file);
+    const insert = db.prepare(`INSERT INTO sync_lock (owner, pid, host, acquired_at, expires_at) VALUES ('cli', 42, 'host', 't', 't')`);
+    insert.run();
+    expect(() => insert.run()).toThrow(/CHECK/);
+    db.close();
+  });
+});
+

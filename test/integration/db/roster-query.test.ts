@@ -6,6 +6,7 @@ import { RosterPageSchema, RosterQuerySchema, type RosterPage, type RosterQuery,
 import { enrollmentFromSchoology } from '../../../shared/domain/schoology-mapping';
 import { type SchoologyEnrollment } from '../../../shared/domain/schoology-wire';
 import { openCache, type Cache } from '../../../electron/db/cache';
+import { Outbox, type Edit } from '../../../electron/sync/outbox';
 
 let dir: string;
 let cache: Cache;
@@ -239,10 +240,16 @@ describe('overlay of pending edits', () => {
     expect(row(query({}), A.uid).pending).toEqual({ opId: op.id, kind: 'update', fields: ['status'], state: 'rejected', error: 'Schoology refused: 403' });
   });
 
-  it('does not overlay an edit that is in flight', () => {
+  it('shows an edit in flight as pending (queued): it is not made until the LMS confirmed it', () => {
     const op = enqueue({ accountId: 'acme', realmId: ONE, kind: 'update', enrollmentId: A.id, fields: { role: 'teacher' } });
     cache.outbox.setState(op.id, 'in_flight');
-    expect(row(query({}), A.uid)).toMatchObject({ role: 'student', pending: null });
+    expect(row(query({}), A.uid)).toMatchObject({ role: 'teacher', pending: { opId: op.id, kind: 'update', state: 'queued' } });
+  });
+
+  it('sorts an edit in flight with the queued ones', () => {
+    const op = enqueue({ accountId: 'acme', realmId: ONE, kind: 'update', enrollmentId: A.id, fields: { role: 'teacher' } });
+    cache.outbox.setState(op.id, 'in_flight');
+    expect(letters(query({ realmIds: [ONE], sort: { column: 'pending', direction: 'desc' } }))).toBe('ACDB');
   });
 
   it('shows the newest of several edits to one enrollment', () => {
@@ -256,5 +263,76 @@ describe('overlay of pending edits', () => {
   it('ignores edits to realms that were not asked for', () => {
     enqueue({ accountId: 'acme', realmId: TWO, kind: 'enroll', userId: A.uid, fields: { role: 'student', status: 'active' } });
     expect(query({ realmIds: [ONE] }).total).toBe(4);
+  });
+});
+
+describe('overlay of edits made through the outbox', () => {
+  let outbox: Outbox;
+  beforeEach(() => {
+    outbox = new Outbox(cache);
+  });
+  const apply = (...edits: Edit[]) => outbox.apply(edits);
+  const rowsOf = (page: RosterPage, userId: string) => page.rows.filter((r) => r.userId === userId);
+
+  it('shows exactly one row per person after coalescing', () => {
+    const [enroll] = apply({ kind: 'enroll', realmId: ONE, userId: E.uid, fields: { role: 'student', status: 'active' } });
+    apply(
+      { kind: 'update', realmId: ONE, enrollmentId: enroll!.op!.id, fields: { status: 'invited' } },
+      { kind: 'remove', realmId: ONE, enrollmentId: A.id },
+      { kind: 'enroll', realmId: ONE, userId: A.uid, fields: { role: 'teacher', status: 'active' } },
+    );
+    const page = query({ realmIds: [ONE] });
+    expect(page.total).toBe(5);
+    expect(rowsOf(page, E.uid)).toMatchObject([{ enrollmentId: null, status: 'invited', pending: { kind: 'enroll' } }]);
+    expect(rowsOf(page, A.uid)).toMatchObject([{ enrollmentId: A.id, role: 'teacher', pending: { kind: 'update', fields: ['role'] } }]);
+  });
+
+  it('shows one row for a person with an op in flight and a newer one queued, carrying the newer op', () => {
+    const [first] = apply({ kind: 'update', realmId: ONE, enrollmentId: A.id, fields: { status: 'inactive' } });
+    outbox.markInFlight([first!.op!.id]);
+    const [second] = apply({ kind: 'update', realmId: ONE, enrollmentId: A.id, fields: { role: 'teacher' } });
+    expect(rowsOf(query({}), A.uid)).toMatchObject([
+      { role: 'teacher', status: 'inactive', pending: { opId: second!.op!.id, state: 'queued', fields: ['role', 'status'] } },
+    ]);
+  });
+
+  it('shows one row for an enroll in flight followed by its removal, marked remove', () => {
+    const [first] = apply({ kind: 'enroll', realmId: ONE, userId: E.uid, fields: { role: 'ta', status: 'invited' } });
+    outbox.markInFlight([first!.op!.id]);
+    apply({ kind: 'remove', realmId: ONE, enrollmentId: first!.op!.id });
+    const page = query({ realmIds: [ONE] });
+    expect(page.total).toBe(5);
+    expect(rowsOf(page, E.uid)).toMatchObject([{ enrollmentId: null, role: 'teacher', status: 'invited', server: null, pending: { kind: 'remove' } }]);
+  });
+
+  it('keeps showing an edit whose enrollment the last pull no longer found', () => {
+    apply({ kind: 'update', realmId: ONE, enrollmentId: A.id, fields: { status: 'inactive' } });
+    cache.enrollments.replaceRealmSnapshot(ONE, [B, C, D].map((p) => enrollment(p, 'sections/1')));
+    const page = query({ realmIds: [ONE] });
+    expect(page.total).toBe(4);
+    expect(rowsOf(page, A.uid)).toMatchObject([{ enrollmentId: A.id, displayName: 'Ann Lee', status: 'inactive', server: null, pending: { kind: 'update' } }]);
+  });
+
+  it('shows an applied enroll as a plain server row', () => {
+    const [enroll] = apply({ kind: 'enroll', realmId: ONE, userId: E.uid, fields: { role: 'student', status: 'active' } });
+    outbox.markInFlight([enroll!.op!.id]);
+    outbox.settleApplied(enroll!.op!.id, { enrollmentId: '9001' });
+    expect(rowsOf(query({ realmIds: [ONE] }), E.uid)).toMatchObject([
+      { enrollmentId: '9001', displayName: 'Eve Adams', server: { role: 'student', status: 'active' }, pending: null },
+    ]);
+  });
+
+  it('counts as many pending edits per realm as the roster marks rows pending', () => {
+    const [first] = apply(
+      { kind: 'update', realmId: ONE, enrollmentId: A.id, fields: { status: 'inactive' } },
+      { kind: 'enroll', realmId: ONE, userId: E.uid, fields: { role: 'student', status: 'active' } },
+      { kind: 'update', realmId: ONE, enrollmentId: B.id, fields: { status: 'inactive' } },
+    );
+    outbox.markInFlight([first!.op!.id]);
+    apply({ kind: 'update', realmId: ONE, enrollmentId: A.id, fields: { role: 'teacher' } });
+    expect(cache.outbox.listByRealm(ONE)).toHaveLength(4);
+    const marked = query({ realmIds: [ONE] }).rows.filter((r) => r.pending !== null).length;
+    expect(marked).toBe(3);
+    expect(cache.realms.get(ONE)!.pendingCount).toBe(marked);
   });
 });

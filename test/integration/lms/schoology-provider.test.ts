@@ -42,6 +42,7 @@ describe.each(FORMATS)('SchoologyProvider over %s', (format) => {
       sectionCode: 'P3',
       sectionSchoolCode: 'ALG1-P3',
       gradingPeriods: ['435', '13011'],
+      accessCode: sandbox.store.getSection('3719526')!.access_code,
     });
     expect(groups.find((r) => r.key === SEED.robotics)).toEqual({
       key: SEED.robotics,
@@ -54,6 +55,7 @@ describe.each(FORMATS)('SchoologyProvider over %s', (format) => {
       sectionCode: '',
       sectionSchoolCode: '',
       gradingPeriods: [],
+      accessCode: sandbox.store.getGroup('65371')!.access_code,
     });
   });
 

@@ -1,0 +1,213 @@
+/**
+ * LMS accounts: adding one (checked against the LMS before anything is saved), listing, removing, and building the
+ * provider that talks to an account's LMS with the credentials from the vault.
+ *
+ * The split of what lives where is the point of this file: the cache gets the account's name, URL and user (what
+ * screens show and what realms and queued edits hang off); the keychain gets the secrets. Removing an account
+ * removes both.
+ *
+ * The built-in Sandbox district ('sandbox') is an account of the cache too, but its credentials exist only in the
+ * memory of the `roster web` / app process that started it: it is not listed here and no provider can be built for it.
+ */
+import type { Cache } from '../db/cache';
+import type { AccountRecord } from '../db/accounts-repo';
+import { LmsError } from '../lms/lms-error';
+import type { LmsProvider } from '../lms/provider';
+import { SchoologyClient } from '../lms/schoology/schoology-client';
+import { SchoologyProvider } from '../lms/schoology/schoology-provider';
+import type { Transport } from '../lms/transport';
+import { SANDBOX_ACCOUNT_ID } from '../sandbox-district';
+import { CredentialVault, vaultKeyOf, type StoredCredentials } from '../vault/credential-vault';
+import { accountNameOf, normalizeBaseUrl } from './account-name';
+
+export interface NewSchoologyAccount {
+  provider: 'schoology';
+  /** The API base, e.g. "https://api.schoology.com/v1". */
+  baseUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+export type AccountErrorCode =
+  /** No account of that name. */
+  | 'unknown-account'
+  /** The account exists but cannot be used from here (the Sandbox district). */
+  | 'not-usable'
+  /** The keychain has no credentials for the account. */
+  | 'no-credentials'
+  /** The LMS refused the credentials being added (401/403). */
+  | 'refused'
+  /** The URL answered, but not as an LMS API (404 for users/me). */
+  | 'not-an-api';
+
+export class AccountError extends Error {
+  override name = 'AccountError';
+  constructor(
+    readonly code: AccountErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface RemovedAccount {
+  account: AccountRecord;
+  /** Queued, rejected or conflicting edits that went with it. */
+  droppedEdits: number;
+  /** Whether the keychain held an entry for it (false: it was already gone). */
+  keychainEntryDeleted: boolean;
+}
+
+export interface AccountServiceOptions {
+  cache: Cache;
+  /** Default: the OS keychain under "Roster Desk". */
+  vault?: CredentialVault;
+  /** The transport for an account's client; default the Schoology client's own (retries, 45 requests per 5 s). */
+  transport?: () => Transport;
+}
+
+/** The keychain key of a cached account. Accounts are only saved once their user is known, so it always exists. */
+function vaultKeyOfAccount(account: AccountRecord): string {
+  if (!account.user) throw new AccountError('no-credentials', `account "${account.name}" has no known user; add it again`);
+  return vaultKeyOf(account.provider, account.baseUrl, account.user.id);
+}
+
+export class AccountService {
+  readonly vault: CredentialVault;
+  private readonly cache: Cache;
+  private readonly transport: (() => Transport) | undefined;
+  /** One provider per account and process, so every caller shares its client's rate limiter. */
+  private readonly providers = new Map<string, Promise<LmsProvider>>();
+
+  constructor(options: AccountServiceOptions) {
+    this.cache = options.cache;
+    this.vault = options.vault ?? new CredentialVault();
+    this.transport = options.transport;
+  }
+
+  /**
+   * Checks the credentials with one signed users/me, then stores the secrets in the keychain and the account in the
+   * cache. Adding the same LMS user again (e.g. with a new secret) updates the account. Throws VaultUnavailableError
+   * before any network call when there is no keychain, AccountError('refused' | 'not-an-api') for credentials or a
+   * URL the LMS does not accept, and LmsError (transient) when the LMS cannot be reached; nothing is saved then.
+   */
+  async add(input: NewSchoologyAccount, signal?: AbortSignal): Promise<AccountRecord> {
+    const baseUrl = normalizeBaseUrl(input.baseUrl);
+    await this.vault.check();
+    const credentials: StoredCredentials = { consumerKey: input.consumerKey, consumerSecret: input.consumerSecret };
+    const provider = this.schoology(baseUrl, credentials);
+    let me;
+    try {
+      me = await provider.whoAmI(signal);
+    } catch (error) {
+      throw explainCheckFailure(error, baseUrl);
+    }
+    const name = accountNameOf(baseUrl, me.userId);
+    const key = vaultKeyOf('schoology', baseUrl, me.userId);
+    await this.vault.save(key, credentials);
+    try {
+      const account = this.cache.accounts.save({ id: name, name, provider: 'schoology', baseUrl, user: { id: me.userId, name: me.name } });
+      this.providers.delete(account.id);
+      return account;
+    } catch (error) {
+      // The keychain must not keep secrets of an account the app does not know about.
+      await this.vault.delete(key).catch(() => false);
+      throw error;
+    }
+  }
+
+  /** The LMS accounts, by name (the Sandbox district is not one of them). */
+  list(): AccountRecord[] {
+    return this.cache.accounts.list().filter((account) => account.id !== SANDBOX_ACCOUNT_ID);
+  }
+
+  /** The LMS account of that name, or null. */
+  get(name: string): AccountRecord | null {
+    if (name === SANDBOX_ACCOUNT_ID) return null;
+    return this.cache.accounts.get(name);
+  }
+
+  require(name: string): AccountRecord {
+    const account = this.get(name);
+    if (account) return account;
+    const known = this.list().map((a) => a.name);
+    throw new AccountError(
+      'unknown-account',
+      `no account named "${name}"; ${known.length ? `the accounts are: ${known.join(', ')}` : 'add one with `roster account add`'}`,
+    );
+  }
+
+  /**
+   * Deletes the account's keychain entry, then the account with everything cached for it (realms, rosters, queued
+   * edits, sync history). The keychain goes first: if it cannot be reached the account stays, so no secret is left
+   * behind without an account that points at it.
+   */
+  async remove(name: string): Promise<RemovedAccount> {
+    const account = this.require(name);
+    const droppedEdits = this.cache.outbox.listByAccount(account.id).length;
+    const keychainEntryDeleted = account.user ? await this.vault.delete(vaultKeyOfAccount(account)) : false;
+    this.cache.accounts.remove(account.id);
+    this.providers.delete(account.id);
+    return { account, droppedEdits, keychainEntryDeleted };
+  }
+
+  /** The LMS of the account, signed with its credentials from the keychain. */
+  providerFor(accountId: string): Promise<LmsProvider> {
+    let provider = this.providers.get(accountId);
+    if (!provider) {
+      provider = this.buildProvider(accountId);
+      this.providers.set(accountId, provider);
+      // A failure (no keychain yet) must not be remembered: the next call tries again.
+      provider.catch(() => this.providers.delete(accountId));
+    }
+    return provider;
+  }
+
+  private async buildProvider(accountId: string): Promise<LmsProvider> {
+    if (accountId === SANDBOX_ACCOUNT_ID) {
+      throw new AccountError(
+        'not-usable',
+        'the Sandbox district lives only inside `roster web` and the app; add an LMS account to pull and sync from here',
+      );
+    }
+    const account = this.cache.accounts.get(accountId);
+    if (!account) throw new AccountError('unknown-account', `no account "${accountId}" in the offline cache; add it with \`roster account add\``);
+    const credentials = await this.vault.load(vaultKeyOfAccount(account));
+    if (!credentials) {
+      throw new AccountError(
+        'no-credentials',
+        `the keychain holds no credentials for account "${account.name}"; add them again with \`roster account add ${account.provider} --base-url ${account.baseUrl} --key KEY --secret-stdin\``,
+      );
+    }
+    return this.schoology(account.baseUrl, credentials);
+  }
+
+  private schoology(baseUrl: string, credentials: StoredCredentials): SchoologyProvider {
+    const transport = this.transport?.();
+    return new SchoologyProvider(new SchoologyClient({ baseUrl, credentials, ...(transport ? { transport } : {}) }));
+  }
+}
+
+/** A failed users/me during `add`, in words that say which part of the input to fix. */
+function explainCheckFailure(error: unknown, baseUrl: string): unknown {
+  if (!(error instanceof LmsError)) return error;
+  switch (error.kind) {
+    case 'unauthorized':
+    case 'forbidden':
+      return new AccountError(
+        'refused',
+        `${baseUrl} refused this consumer key and secret (HTTP ${error.status ?? 401}); copy both again from your school's /api page. Nothing was saved.`,
+        { cause: error },
+      );
+    case 'not-found':
+    case 'rejected':
+      return new AccountError(
+        'not-an-api',
+        `${baseUrl} did not answer users/me as an LMS API (HTTP ${error.status ?? '?'}); give the API base, e.g. https://api.schoology.com/v1. Nothing was saved.`,
+        { cause: error },
+      );
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * `roster enroll|update|remove`: one edit each, queued in the outbox (offline is fine) for the next `roster sync`.
+ * They build the same edit line `roster apply` reads, so both paths share every check.
+ */
+import { parseCommand, withContext } from './cli-context';
+import { EditLineError, parseEditLine, type EditLine } from './edit-lines';
+import { queueEdits, type QueuedEdit } from './edit-queue';
+import { describeOp, opJson, opLabel } from './op-json';
+import { printJson, printLine } from './output';
+import { parseRealmArg } from './realm-arg';
+import { parseAdmin, parseStatus } from './schoology-values';
+import { UsageError } from './usage-error';
+
+export async function runEnroll(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    'enroll',
+    args,
+    { uid: { type: 'string' }, admin: { type: 'boolean' }, status: { type: 'string' } },
+    { names: ['REALM'] },
+  );
+  if (values.uid === undefined) throw new UsageError('enroll: --uid UID is required');
+  if (!/^\d+$/.test(values.uid)) throw new UsageError(`enroll: --uid must be a Schoology user id (digits), got "${values.uid}"`);
+  const status = values.status === undefined ? 1 : parseStatus(values.status);
+  return queueOne(values, (accountId) => ({
+    op: 'enroll',
+    realm: parseRealmArg(positionals[0] as string, accountId),
+    uid: values.uid as string,
+    admin: values.admin ? 1 : 0,
+    status,
+  }));
+}
+
+export async function runUpdate(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    'update',
+    args,
+    { status: { type: 'string' }, admin: { type: 'string' } },
+    { names: ['REALM', 'ID'] },
+  );
+  if (values.status === undefined && values.admin === undefined) throw new UsageError('update: say what changes: --status N and/or --admin 0|1');
+  const status = values.status === undefined ? undefined : parseStatus(values.status);
+  const admin = values.admin === undefined ? undefined : parseAdmin(values.admin);
+  const id = enrollmentIdArg('update', positionals[1] as string);
+  return queueOne(values, (accountId) => ({
+    op: 'update',
+    realm: parseRealmArg(positionals[0] as string, accountId),
+    id,
+    ...(admin !== undefined ? { admin } : {}),
+    ...(status !== undefined ? { status } : {}),
+  }));
+}
+
+export async function runRemove(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand('remove', args, {}, { names: ['REALM', 'ID'] });
+  const id = enrollmentIdArg('remove', positionals[1] as string);
+  return queueOne(values, (accountId) => ({ op: 'remove', realm: parseRealmArg(positionals[0] as string, accountId), id }));
+}
+
+function enrollmentIdArg(command: string, text: string): string {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${command}: ID must be an enrollment id (digits, as \`roster list\` shows), got "${text}"`);
+  return text;
+}
+
+async function queueOne(values: Parameters<typeof withContext>[0], build: (accountId: string) => EditLine): Promise<number> {
+  return withContext(values, async (context) => {
+    const { id: accountId } = context.account();
+    let edit: EditLine;
+    try {
+      edit = parseEditLine(build(accountId));
+    } catch (error) {
+      if (error instanceof EditLineError) throw new UsageError(error.message);
+      throw error;
+    }
+    const [queued] = await queueEdits(context, accountId, [{ line: null, edit }]);
+    if (context.json) printJson(editResultJson(queued as QueuedEdit));
+    else printLine(describeResult(queued as QueuedEdit));
+    return 0;
+  });
+}
+
+/** What the edit commands and `apply --json` print per edit. */
+export function editResultJson(queued: QueuedEdit) {
+  return {
+    ...(queued.line !== null ? { line: queued.line } : {}),
+    outcome: queued.result.outcome,
+    op: queued.result.op ? opJson(queued.result.op) : null,
+  };
+}
+
+export function describeResult({ result }: QueuedEdit): string {
+  if (!result.op) return 'Cancelled: this undoes an unsynced edit, so nothing is left to sync for it.';
+  const op = opJson(result.op);
+  if (result.outcome === 'merged') return `Merged into unsynced edit ${opLabel(op)}: ${describeOp(op)}.`;
+  return `Queued ${opLabel(op)}: ${describeOp(op)}. \`roster sync\` sends it.`;
+}

@@ -1,0 +1,35 @@
+/**
+ * How commands print. With --json stdout carries exactly one JSON document (and nothing else, so it can be piped into
+ * a parser); without it, tables and sentences for people. Errors never go to stdout.
+ */
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Aligned columns, two spaces apart, a header row on top; the last column is not padded (no trailing blanks). */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function printTable(headers: readonly string[], rows: readonly (readonly string[])[]): void {
+  printLine(formatTable(headers, rows));
+}
+
+/** "1 edit", "3 edits". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Op ids are UUIDs; tables show their first 8 characters, which `roster resolve` accepts as a prefix. */
+export const shortId = (id: string): string => id.slice(0, 8);
