@@ -24,7 +24,9 @@ export function normalizeBaseUrl(text: string): string {
   if (url.username || url.password || url.search || url.hash) {
     throw new Error(`"${text}" carries a user, query or fragment; give the bare LMS API base, e.g. https://api.schoology.com/v1`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  // Schoology's API lives under /v1 and nothing else answers there; staff often paste just the host.
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path === '' ? '/v1' : path}`;
 }
 
 export function accountNameOf(baseUrl: string, userId: string): string {

@@ -123,6 +123,8 @@ interface CallSpec<T> {
   read?: (data: unknown) => T;
   /** Reads a reply that is neither JSON nor XML (the OAuth token endpoints' form-encoded bodies). */
   readRaw?: (response: TransportResponse) => T;
+  /** The result of a reply with no content (204, or an empty 200), when the endpoint may answer that way. */
+  noContent?: () => T;
   credentials?: OAuthCredentials;
   oauthExtra?: Record<string, string>;
   signal?: AbortSignal | undefined;
@@ -434,6 +436,9 @@ export class SchoologyClient {
       path: 'enrollments',
       query: { enrollment_ids: commaList(slice.map((id) => checkId('enrollment id', id))) },
       idempotent: true,
+      // Schoology documents per-item rows here (and Ed-Fi's client reads them), but some descriptions of the API give
+      // it a bare 204, like the single DELETE: no rows then means every id was deleted.
+      noContent: () => slice.map((id): BulkItemResult => ({ outcome: 'applied', id })),
     }));
   }
 
@@ -511,6 +516,7 @@ export class SchoologyClient {
         }),
       parse: (response) => {
         if (spec.readRaw) return spec.readRaw(response);
+        if (spec.noContent && (response.status === 204 || response.body.trim() === '')) return spec.noContent();
         if (!spec.read) {
           // A no-content call that got content did not do what we asked: an HTML error page with status 200
           // is how a failing proxy answers, and nothing was applied.

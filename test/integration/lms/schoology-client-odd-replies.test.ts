@@ -45,6 +45,21 @@ const clientAt = (base: string) =>
 const enrollment = (id: number) => ({ id: String(id), uid: String(100 + id), admin: 0, status: '1' });
 
 describe('replies no faithful Schoology sends', () => {
+  it('takes a bulk DELETE answered 204 with no rows as every id deleted (as some API descriptions model it)', async () => {
+    const seen: string[] = [];
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    expect(await clientAt(base).deleteEnrollments(['7', '8'])).toEqual([
+      { outcome: 'applied', id: '7' },
+      { outcome: 'applied', id: '8' },
+    ]);
+    expect(seen).toEqual(['DELETE /v1/enrollments?enrollment_ids=7,8']);
+  });
+
   it('reports a bulk result with fewer rows than items as malformed, naming the endpoint, and retries an upsert', async () => {
     const { base, seen } = await oddServer(() => ({ enrollments: { enrollment: [{ response_code: 200, id: '1' }] } }));
     const error = await clientAt(base)

@@ -72,6 +72,11 @@ describe('naming an account', () => {
     expect(() => normalizeBaseUrl('api.schoology.com')).toThrow(/not a URL/);
     expect(() => normalizeBaseUrl('https://api.schoology.com/v1?x=1')).toThrow(/query or fragment/);
   });
+
+  it('takes a bare host as the API under /v1, where Schoology serves it', () => {
+    expect(normalizeBaseUrl('https://api.schoology.com')).toBe('https://api.schoology.com/v1');
+    expect(normalizeBaseUrl('http://127.0.0.1:41234/')).toBe('http://127.0.0.1:41234/v1');
+  });
 });
 
 describe('adding an account', () => {
