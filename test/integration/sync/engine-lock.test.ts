@@ -53,8 +53,9 @@ describe('the cross-process sync lock', () => {
   });
 
   it.runIf(process.platform === 'linux')('counts a killed process its parent has not reaped yet (a zombie) as gone', async () => {
-    // `true` becomes a child of `sleep` (after exec), which never waits for it: it stays a zombie while sleep runs.
-    const shell = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The short sleep outlives the shell's exec, so it ends as a child of the long sleep, which never waits for it:
+    // it stays a zombie while the long sleep runs.
+    const shell = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number(await new Promise<string>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(String(chunk)))));
       await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0]).toBe('Z');
