@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { createServices } from '../services';
 import { startBrowserHost } from '../host/browser-host';
 import { defaultDataDir } from '../data-dir';
-import { openSandboxDistrict, wantsSandboxDistrict, type SandboxDistrict } from '../sandbox-district';
+import { openSandboxDistrict, SANDBOX_ACCOUNT_ID, wantsSandboxDistrict, type SandboxDistrict } from '../sandbox-district';
+import { AccountService } from '../accounts/account-service';
+import { BackgroundSync } from '../sync/background-sync';
+import { Outbox } from '../sync/outbox';
 import { parsePort } from './parse-port';
 
 const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
@@ -31,6 +34,7 @@ export async function runWeb(args: string[]): Promise<number> {
 
   const services = createServices({ dataDir, host: 'browser' });
   let district: SandboxDistrict | null = null;
+  let background: BackgroundSync | null = null;
   try {
     if (services.notice) console.error(`roster: ${services.notice}`);
     if (values.sandbox || wantsSandboxDistrict(services.cache)) {
@@ -40,6 +44,17 @@ export async function runWeb(args: string[]): Promise<number> {
           `${district.pulled.enrollments} enrollments pulled into the offline cache.`,
       );
     }
+    // Edits queued earlier (by the CLI, or before the last shutdown) go out, and rosters stay fresh, while it runs.
+    const accounts = new AccountService({ cache: services.cache });
+    const sandbox = district;
+    background = new BackgroundSync({
+      cache: services.cache,
+      outbox: new Outbox(services.cache),
+      provider: async (accountId) => (accountId === SANDBOX_ACCOUNT_ID && sandbox ? sandbox.provider : accounts.providerFor(accountId)),
+    });
+    for (const account of services.cache.accounts.list()) {
+      if (account.id !== SANDBOX_ACCOUNT_ID || sandbox) background.start(account.id);
+    }
     const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
     console.log(`Roster Desk is running at ${host.url}`);
     console.log('Open that address in a browser. Press Ctrl+C to stop.');
@@ -48,6 +63,7 @@ export async function runWeb(args: string[]): Promise<number> {
     return 0;
   } finally {
     // Also when the host cannot start (port taken, renderer not built): the cache must be closed cleanly.
+    await background?.stop();
     await district?.close();
     services.close();
   }

@@ -148,8 +148,12 @@ export class SyncScheduler {
         runId: null,
       };
     }
+    // A run with nothing to send asked the LMS nothing: its "ok" says nothing about reaching it.
+    const talked = report.requests.reads + report.requests.writes > 0;
     if (report.outcome === 'offline') this.options.connectivity.report('offline');
-    else if (report.outcome === 'ok' || report.outcome === 'partial' || report.outcome === 'unauthorized') this.options.connectivity.report('online');
+    else if (talked && (report.outcome === 'ok' || report.outcome === 'partial' || report.outcome === 'unauthorized')) {
+      this.options.connectivity.report('online');
+    }
     return report;
   }
 
