@@ -31,6 +31,9 @@ import type { Connectivity } from './connectivity';
 import type { Outbox } from './outbox';
 import { describeBatch, planPush, type PlanItem, type PlannedRequest } from './planner';
 import { LOCK_RENEW_MS, SyncLock } from './sync-lock';
+import { emptyReport, type SyncReport } from './sync-report';
+
+export type { SyncReport } from './sync-report';
 
 export interface SyncProgress {
   phase: 'checking' | 'pushing' | 'refreshing' | 'done';
@@ -39,22 +42,6 @@ export interface SyncProgress {
   batch?: { index: number; count: number; kind: string; size: number };
 }
 
-export interface SyncReport {
-  outcome: 'ok' | 'partial' | 'offline' | 'unauthorized' | 'busy' | 'failed';
-  applied: number;
-  done: number;
-  rejected: number;
-  conflicts: number;
-  requeued: number;
-  /**
-   * Requests this run made: reads are roster pages (and realm listings, one each however many pages), writes are push
-   * batches; the transport's retries are not counted.
-   */
-  requests: { reads: number; writes: number };
-  refreshedRealms: number;
-  message: string | null;
-  runId: number | null;
-}
 
 export interface SyncEngineOptions {
   cache: Cache;
@@ -85,18 +72,6 @@ class StopRun extends Error {
   }
 }
 
-const emptyReport = (outcome: SyncReport['outcome'], message: string): SyncReport => ({
-  outcome,
-  applied: 0,
-  done: 0,
-  rejected: 0,
-  conflicts: 0,
-  requeued: 0,
-  requests: { reads: 0, writes: 0 },
-  refreshedRealms: 0,
-  message,
-  runId: null,
-});
 
 /**
  * Requests in the air at once, for the check's and the refresh's realm reads and for the push batches of a round:

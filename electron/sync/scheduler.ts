@@ -9,7 +9,7 @@
  * Timers are injected so the policy is tested without waiting.
  */
 import type { Connectivity } from './connectivity';
-import type { SyncReport } from './engine';
+import { emptyReport, type SyncReport } from './sync-report';
 
 export interface SchedulerTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -135,18 +135,7 @@ export class SyncScheduler {
     try {
       report = await this.options.sync();
     } catch (error) {
-      report = {
-        outcome: 'failed',
-        applied: 0,
-        done: 0,
-        rejected: 0,
-        conflicts: 0,
-        requeued: 0,
-        requests: { reads: 0, writes: 0 },
-        refreshedRealms: 0,
-        message: error instanceof Error ? error.message : String(error),
-        runId: null,
-      };
+      report = emptyReport('failed', error instanceof Error ? error.message : String(error));
     }
     // A run with nothing to send asked the LMS nothing: its "ok" says nothing about reaching it.
     const talked = report.requests.reads + report.requests.writes > 0;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LmsError } from '../../../electron/lms/lms-error';
 import { Connectivity } from '../../../electron/sync/connectivity';
-import type { SyncReport } from '../../../electron/sync/engine';
+import { emptyReport, type SyncReport } from '../../../electron/sync/sync-report';
 import { SyncScheduler, type SchedulerTimers } from '../../../electron/sync/scheduler';
 
 /** A clock that moves only when the test says; due callbacks run in time order, with promises settled between. */
@@ -44,18 +44,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-const report = (outcome: SyncReport['outcome']): SyncReport => ({
-  outcome,
-  applied: 0,
-  done: 0,
-  rejected: 0,
-  conflicts: 0,
-  requeued: 0,
-  requests: { reads: 0, writes: 0 },
-  refreshedRealms: 0,
-  message: null,
-  runId: null,
-});
+const report = (outcome: SyncReport['outcome']): SyncReport => ({ ...emptyReport(outcome, ''), message: null });
 
 const networkDown = () => new LmsError('network', 'GET users/me', 'connection refused');
 
