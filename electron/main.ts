@@ -79,7 +79,16 @@ export function startShell(): void {
     .whenReady()
     .then(() => {
       hardenSession(isDevServer);
-      const services = createServices({ dataDir: app.getPath('userData'), host: 'electron' });
+      const services = createServices({
+        dataDir: app.getPath('userData'),
+        host: 'electron',
+        // "Sign in with Schoology" opens the school's authorize page in the user's own browser, where they are
+        // signed in to Schoology already; the app never shows that page itself.
+        openExternal: (url) => {
+          if (!externalLinkTarget(url)) return;
+          shell.openExternal(url).catch((error: unknown) => console.warn('Roster Desk: could not open the sign-in page', error));
+        },
+      });
       if (services.notice) console.warn(`Roster Desk: ${services.notice}`);
       const unregister = registerIpcHandlers(ipcMain, services.handlers, (frame) => isTrustedSenderFrame(frame, appUrl));
       shutdown = () => {

@@ -112,12 +112,70 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 const none = z.object({}).strict().optional();
 
+/** What staff paste from their school's /api page; the secret travels once, renderer → main, and never back. */
+const httpUrl = z.string().trim().min(1).max(2000);
+const consumerKey = z.string().trim().min(1).max(500);
+const consumerSecret = z.string().trim().min(1).max(500);
+
+export const AddAccountInputSchema = z
+  .object({ provider: z.literal('schoology'), baseUrl: httpUrl, consumerKey, consumerSecret })
+  .strict();
+export type AddAccountInput = z.input<typeof AddAccountInputSchema>;
+
+export const BeginSignInInputSchema = z
+  .object({
+    provider: z.literal('schoology'),
+    /** The API base, e.g. https://api.schoology.com/v1. */
+    baseUrl: httpUrl,
+    /** The school's web side, where the user approves the app, e.g. https://district.schoology.com. */
+    webUrl: httpUrl,
+    /** The app's consumer key and secret (three-legged: the user's own access comes from signing in). */
+    consumerKey,
+    consumerSecret,
+  })
+  .strict();
+export type BeginSignInInput = z.input<typeof BeginSignInInputSchema>;
+
+export const SignInAttemptSchema = z.object({
+  /** Names the attempt in finishSignIn and cancelSignIn. */
+  attemptId: z.string(),
+  /** The school's page where the user allows Roster Desk. Carries a one-time request token, not a credential. */
+  authorizeUrl: z.string(),
+});
+export type SignInAttempt = z.infer<typeof SignInAttemptSchema>;
+
+/** The codes finishSignIn fails with when the user did not end up signed in. */
+export const SIGN_IN_FAILURES = ['denied', 'timeout', 'cancelled', 'failed'] as const;
+
+export const KeychainStatusSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  /** message names what is missing, e.g. "no Secret Service: install and unlock gnome-keyring or KWallet". */
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type KeychainStatus = z.infer<typeof KeychainStatusSchema>;
+
+const attemptInput = z.object({ attemptId: z.string().min(1).max(200) }).strict();
+
 /** Method name → input and output schema. Add a method here and both transports carry it. */
 export const rosterApiSpec = {
   appInfo: { input: none, output: AppInfoSchema },
   listAccounts: { input: none, output: z.array(AccountSchema) },
   listRealms: { input: z.object({ accountId: id.optional() }).strict().optional(), output: z.array(RealmSchema) },
   queryRoster: { input: RosterQuerySchema, output: RosterPageSchema },
+  /** Whether secrets can be stored at all; without a keychain nothing can be added (and nothing is kept in plaintext). */
+  keychainStatus: { input: none, output: KeychainStatusSchema },
+  /** Two-legged: checks the key and secret with the LMS, keeps them in the keychain, answers who they belong to. */
+  addAccount: { input: AddAccountInputSchema, output: AccountSchema },
+  /** Three-legged, step 1: answers the page where the user allows Roster Desk (the app opens it in the browser). */
+  beginSignIn: { input: BeginSignInInputSchema, output: SignInAttemptSchema },
+  /** Waits for the user's answer on that page; fails with code denied, timeout, cancelled or failed. */
+  finishSignIn: { input: attemptInput, output: AccountSchema },
+  cancelSignIn: { input: attemptInput, output: z.object({ cancelled: z.boolean() }) },
+  /** Removes the account's keychain entry and the account with its cached data, unsynced edits included. */
+  signOut: {
+    input: z.object({ accountId: id }).strict(),
+    output: z.object({ accountId: id, droppedEdits: z.number().int().nonnegative() }),
+  },
 } as const;
 
 export type RosterApiSpec = typeof rosterApiSpec;

@@ -9,6 +9,7 @@
  * The built-in Sandbox district ('sandbox') is an account of the cache too, but its credentials exist only in the
  * memory of the `roster web` / app process that started it: it is not listed here and no provider can be built for it.
  */
+import { resolve } from 'node:path';
 import type { Cache } from '../db/cache';
 import type { AccountRecord } from '../db/accounts-repo';
 import { LmsError } from '../lms/lms-error';
@@ -19,6 +20,7 @@ import type { Transport } from '../lms/transport';
 import { SANDBOX_ACCOUNT_ID } from '../sandbox-district';
 import { CredentialVault, vaultKeyOf, type StoredCredentials } from '../vault/credential-vault';
 import { accountNameOf, normalizeBaseUrl } from './account-name';
+import { SignInError, startSignIn, type SignInAttempt, type SignInStart } from './sign-in';
 
 export interface NewSchoologyAccount {
   provider: 'schoology';
@@ -38,7 +40,9 @@ export type AccountErrorCode =
   /** The LMS refused the credentials being added (401/403). */
   | 'refused'
   /** The URL answered, but not as an LMS API (404 for users/me). */
-  | 'not-an-api';
+  | 'not-an-api'
+  /** A sign-in was given a web URL that is not an http(s) URL. */
+  | 'bad-web-url';
 
 export class AccountError extends Error {
   override name = 'AccountError';
@@ -80,10 +84,14 @@ export class AccountService {
   /** One provider per account and process, so every caller shares its client's rate limiter. */
   private readonly providers = new Map<string, Promise<LmsProvider>>();
 
+  /** Which cache the keychain entries written here belong to (see StoredCredentials.owner). */
+  private readonly owner: string;
+
   constructor(options: AccountServiceOptions) {
     this.cache = options.cache;
     this.vault = options.vault ?? new CredentialVault();
     this.transport = options.transport;
+    this.owner = this.cache.db.memory ? `memory:${process.pid}` : resolve(this.cache.db.name);
   }
 
   /**
@@ -96,6 +104,91 @@ export class AccountService {
     const baseUrl = normalizeBaseUrl(input.baseUrl);
     await this.vault.check();
     const credentials: StoredCredentials = { consumerKey: input.consumerKey, consumerSecret: input.consumerSecret };
+    return this.checkAndSave(baseUrl, credentials, signal);
+  }
+
+  /**
+   * "Sign in with Schoology" (three-legged): starts a loopback listener and gets a request token; the attempt's
+   * authorizeUrl is the school's page for the user. Once they allow it, the access token is checked with users/me and
+   * stored like `add` stores its secrets (signing in again to an existing account replaces its credentials: that is
+   * the way back after a token expired). Throws VaultUnavailableError before anything starts when there is no keychain,
+   * AccountError('refused') when the LMS refuses the consumer key and secret, LmsError when it cannot be reached.
+   */
+  async beginSignIn(start: SignInStart, options: { timeoutMs?: number } = {}): Promise<SignInAttempt> {
+    const baseUrl = normalizeBaseUrl(start.baseUrl);
+    const webUrl = normalizeWebUrl(start.webUrl);
+    await this.vault.check();
+    const consumer = { consumerKey: start.consumerKey, consumerSecret: start.consumerSecret };
+    const client = this.client(baseUrl, consumer);
+    return startSignIn(
+      {
+        requestToken: async (callbackUrl, signal) => {
+          try {
+            return await client.requestToken(callbackUrl, signal);
+          } catch (error) {
+            throw explainCheckFailure(error, baseUrl);
+          }
+        },
+        authorizeUrl: (token, callbackUrl) => client.authorizeUrl(webUrl, token, callbackUrl),
+        accessToken: async (request, verifier, signal) => {
+          try {
+            return await client.accessToken(request.token, request.tokenSecret, verifier, signal);
+          } catch (error) {
+            if (error instanceof LmsError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+              throw new SignInError('failed', `${baseUrl} refused to issue an access token (HTTP ${error.status ?? 401}); nothing was saved. Sign in again.`, { cause: error });
+            }
+            throw error;
+          }
+        },
+        complete: (access, signal) =>
+          this.checkAndSave(baseUrl, { ...consumer, token: access.token, tokenSecret: access.tokenSecret, webUrl }, signal),
+      },
+      options,
+    );
+  }
+
+  /**
+   * Deletes the keychain entries this cache wrote whose account is no longer in it (removed while the keychain was
+   * locked, or a save that failed half-way); entries of other data folders are left alone. Returns how many went.
+   */
+  async cleanOrphans(): Promise<number> {
+    const live = new Set(
+      this.cache.accounts
+        .list()
+        .filter((account) => account.user)
+        .map((account) => vaultKeyOfAccount(account)),
+    );
+    let deleted = 0;
+    for (const { key, owner } of await this.vault.owners()) {
+      if (owner !== this.owner || live.has(key)) continue;
+      if (await this.vault.delete(key)) deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * The one line telling the user how to sign the account in again after the LMS refused its credentials (an
+   * expired or revoked token, a rotated secret): `roster account login …` with the account's URLs for a three-legged
+   * account, `roster account add …` for API credentials. Never includes a secret.
+   */
+  async signInAgainHint(accountId: string): Promise<string> {
+    const account = this.cache.accounts.get(accountId);
+    if (!account) return 'add the account again with `roster account add`';
+    let credentials: StoredCredentials | null;
+    try {
+      credentials = account.user ? await this.vault.load(vaultKeyOfAccount(account)) : null;
+    } catch {
+      credentials = null;
+    }
+    const key = credentials?.consumerKey ?? 'KEY';
+    if (credentials?.token && credentials.webUrl) {
+      return `sign in again with \`roster account login ${account.provider} --base-url ${account.baseUrl} --web-url ${credentials.webUrl} --key ${key} --secret-stdin\``;
+    }
+    return `add the account's API credentials again with \`roster account add ${account.provider} --base-url ${account.baseUrl} --key ${key} --secret-stdin\``;
+  }
+
+  /** users/me with the credentials, then the secrets into the keychain and the account into the cache. */
+  private async checkAndSave(baseUrl: string, credentials: StoredCredentials, signal?: AbortSignal): Promise<AccountRecord> {
     const provider = this.schoology(baseUrl, credentials);
     let me;
     try {
@@ -103,9 +196,10 @@ export class AccountService {
     } catch (error) {
       throw explainCheckFailure(error, baseUrl);
     }
+    signal?.throwIfAborted();
     const name = accountNameOf(baseUrl, me.userId);
     const key = vaultKeyOf('schoology', baseUrl, me.userId);
-    await this.vault.save(key, credentials);
+    await this.vault.save(key, { ...credentials, owner: this.owner });
     try {
       const account = this.cache.accounts.save({ id: name, name, provider: 'schoology', baseUrl, user: { id: me.userId, name: me.name } });
       this.providers.delete(account.id);
@@ -184,9 +278,29 @@ export class AccountService {
   }
 
   private schoology(baseUrl: string, credentials: StoredCredentials): SchoologyProvider {
-    const transport = this.transport?.();
-    return new SchoologyProvider(new SchoologyClient({ baseUrl, credentials, ...(transport ? { transport } : {}) }));
+    return new SchoologyProvider(this.client(baseUrl, credentials));
   }
+
+  private client(baseUrl: string, credentials: StoredCredentials): SchoologyClient {
+    const transport = this.transport?.();
+    const { consumerKey, consumerSecret, token, tokenSecret } = credentials;
+    const oauth = { consumerKey, consumerSecret, ...(token && tokenSecret ? { token, tokenSecret } : {}) };
+    return new SchoologyClient({ baseUrl, credentials: oauth, ...(transport ? { transport } : {}) });
+  }
+}
+
+/** The school's web side as given for a sign-in: an http(s) URL, kept as its origin and path without a trailing slash. */
+function normalizeWebUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AccountError('bad-web-url', `"${text}" is not a URL; give the school's Schoology address, e.g. https://district.schoology.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AccountError('bad-web-url', `"${text}" is not an http(s) URL; give the school's Schoology address, e.g. https://district.schoology.com`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** A failed users/me during `add`, in words that say which part of the input to fix. */

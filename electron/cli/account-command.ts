@@ -2,19 +2,26 @@
  * `roster account add|list|remove`: LMS accounts. The secret is only ever read from stdin (never an argument, which
  * would land in the shell history and in every `ps` listing) and only ever stored in the OS keychain.
  */
+import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../db/accounts-repo';
+import { VaultUnavailableError } from '../vault/credential-vault';
 import { normalizeBaseUrl } from '../accounts/account-name';
+import { SignInError } from '../accounts/sign-in';
 import { parseCommand, splitCommand, withContext } from './cli-context';
+import { CliExit, EXIT } from './exit-codes';
 import { plural, printJson, printLine, printTable } from './output';
 import { UsageError } from './usage-error';
 
 const ADD_USAGE = 'account add schoology --base-url URL --key KEY --secret-stdin';
+const LOGIN_USAGE = 'account login schoology --base-url URL --web-url URL --key KEY --secret-stdin [--timeout SECONDS]';
 
 export async function runAccount(args: string[]): Promise<number> {
   const { command: sub, args: rest } = splitCommand(args);
   switch (sub) {
     case 'add':
       return add(rest);
+    case 'login':
+      return login(rest);
     case 'list':
       return list(rest);
     case 'remove':
@@ -22,9 +29,9 @@ export async function runAccount(args: string[]): Promise<number> {
     case undefined:
     case '--help':
     case '-h':
-      throw new UsageError('account: say add, list or remove');
+      throw new UsageError('account: say add, login, list or remove');
     default:
-      throw new UsageError(`account: unknown subcommand "${sub}" (add, list or remove)`);
+      throw new UsageError(`account: unknown subcommand "${sub}" (add, login, list or remove)`);
   }
 }
 
@@ -67,9 +74,81 @@ async function add(args: string[]): Promise<number> {
   });
 }
 
+/**
+ * Three-legged "Sign in with Schoology": prints the school's authorize URL (stdout, the URL alone on its line, so a
+ * script can read it; the explanation goes to stderr), waits for the browser to come back, and stores the access token
+ * in the keychain. Signing in again to an account replaces its credentials (the way back after a token expired).
+ */
+async function login(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    'account login',
+    args,
+    {
+      'base-url': { type: 'string' },
+      'web-url': { type: 'string' },
+      key: { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+    { names: ['PROVIDER'] },
+  );
+  if (positionals[0] !== 'schoology') throw new UsageError(`account login: only schoology accounts can sign in, got "${positionals[0]}" (${LOGIN_USAGE})`);
+  if (!values['base-url']) throw new UsageError(`account login: --base-url is required (${LOGIN_USAGE})`);
+  if (!values['web-url']) throw new UsageError(`account login: --web-url is required, the school's Schoology address (${LOGIN_USAGE})`);
+  if (!values.key) throw new UsageError(`account login: --key is required (${LOGIN_USAGE})`);
+  if (!values['secret-stdin']) {
+    throw new UsageError('account login: the consumer secret is read from stdin only; pass --secret-stdin and pipe or paste it in');
+  }
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    const seconds = Number(values.timeout);
+    if (!Number.isInteger(seconds) || seconds < 1) throw new UsageError(`account login: --timeout takes whole seconds, got "${values.timeout}"`);
+    timeoutMs = seconds * 1000;
+  }
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeBaseUrl(values['base-url']);
+  } catch (error) {
+    throw new UsageError(`account login: --base-url ${(error as Error).message}`);
+  }
+  const webUrl = values['web-url'];
+  const consumerKey = values.key;
+  const consumerSecret = await readSecret();
+  if (!consumerSecret) throw new UsageError('account login: stdin held no secret; pipe the consumer secret in (e.g. from a password manager)');
+
+  return withContext(values, async ({ accounts, json }) => {
+    // No keychain: stop before the LMS or the browser is involved, since the token could not be kept.
+    await accounts.vault.check();
+    const attempt = await accounts.beginSignIn({ baseUrl, webUrl, consumerKey, consumerSecret }, timeoutMs === undefined ? {} : { timeoutMs });
+    const stop = () => attempt.cancel();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      process.stderr.write("roster: open this address in a browser and allow Roster Desk at your school's page; waiting for the answer (Ctrl+C to cancel):\n");
+      // With --json stdout carries only the one JSON document at the end.
+      if (json) process.stderr.write(`${attempt.authorizeUrl}\n`);
+      else printLine(attempt.authorizeUrl);
+      let account: AccountRecord;
+      try {
+        account = await attempt.result;
+      } catch (error) {
+        if (error instanceof SignInError) throw new CliExit(EXIT.error, error.message);
+        throw error;
+      }
+      if (json) printJson(accountJson(account));
+      else printLine(`Signed in as ${account.user?.name ?? '?'} at ${new URL(account.baseUrl).host} (account ${account.name})`);
+      return EXIT.ok;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  });
+}
+
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommand('account list', args, {}, { names: [] });
   return withContext(values, async ({ accounts, json }) => {
+    await cleanOrphans(accounts);
     const all = accounts.list();
     if (json) printJson(all.map(accountJson));
     else if (all.length === 0) printLine(`No accounts yet. Add one with: roster ${ADD_USAGE}`);
@@ -97,6 +176,16 @@ async function remove(args: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/** Keychain entries left without an account go; a keychain that cannot be reached does not stop the listing. */
+async function cleanOrphans(accounts: AccountService): Promise<void> {
+  try {
+    const deleted = await accounts.cleanOrphans();
+    if (deleted > 0) process.stderr.write(`roster: deleted ${plural(deleted, 'keychain entry', 'keychain entries')} of accounts no longer here\n`);
+  } catch (error) {
+    if (!(error instanceof VaultUnavailableError)) throw error;
+  }
 }
 
 /**

@@ -38,6 +38,11 @@ Accounts:
   account add schoology --base-url URL --key KEY --secret-stdin
                       check the consumer key and secret (read from stdin) with the LMS, then keep the secret in the
                       OS keychain; e.g. --base-url https://api.schoology.com/v1
+  account login schoology --base-url URL --web-url URL --key KEY --secret-stdin [--timeout SECONDS]
+                      "Sign in with Schoology" (three-legged): prints the school's authorize URL (WEB URL is the
+                      school's Schoology address, e.g. https://district.schoology.com), waits up to 10 minutes for
+                      the browser to come back to 127.0.0.1, then keeps the access token in the OS keychain; run it
+                      again to sign in again after the token expired
   account list        the accounts; NAME is the API host[-port]-uid, e.g. api.schoology.com-45552 or, for a local
                       sandbox, 127.0.0.1-41234-45552
   account remove NAME remove the account, its keychain entry and its cached data (unsynced edits included)
@@ -98,7 +103,10 @@ function failure(error: unknown): { code: number; message: string } {
       return { code: EXIT.unreachable, message: `the LMS could not be reached (${error.message}); nothing was lost, try again when online` };
     }
     if (error.kind === 'unauthorized') {
-      return { code: EXIT.error, message: `the LMS refused the account's credentials (${error.message}); add the account again` };
+      return {
+        code: EXIT.error,
+        message: `the LMS refused the account's credentials (${error.message}); sign in again with \`roster account login\` (or \`roster account add\` for API credentials)`,
+      };
     }
   }
   return { code: EXIT.error, message: error instanceof Error ? error.message : String(error) };

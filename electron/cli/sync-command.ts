@@ -52,12 +52,13 @@ export async function runSync(args: string[]): Promise<number> {
       throw new CliExit(EXIT.error, report.message ?? 'sync stopped; the unsent edits stay queued');
     }
     const code = exitCodeOf(report);
+    const hint = report.outcome === 'unauthorized' ? await accounts.signInAgainHint(accountId) : '';
     if (json) {
       printJson(report);
-      if (code === EXIT.error) throw new CliExit(code, failureMessage(report));
+      if (code === EXIT.error) throw new CliExit(code, failureMessage(report, hint));
       return code;
     }
-    if (code === EXIT.error) throw new CliExit(code, failureMessage(report));
+    if (code === EXIT.error) throw new CliExit(code, failureMessage(report, hint));
     printLine(summaryOf(report));
     const view = outbox.pending(accountId);
     const held: Array<[string, OutboxOp]> = [
@@ -88,10 +89,11 @@ function exitCodeOf(report: SyncReport): number {
   }
 }
 
-function failureMessage(report: SyncReport): string {
+/** `hint`: for 'unauthorized', how to sign the account in again (AccountService.signInAgainHint). */
+function failureMessage(report: SyncReport, hint: string): string {
   switch (report.outcome) {
     case 'unauthorized':
-      return `the LMS refused the account's credentials${report.message ? ` (${report.message})` : ''}; add the account again with \`roster account add\`; the queued edits are kept`;
+      return `the LMS refused the account's credentials (an expired or revoked sign-in); ${hint}; the queued edits are kept and go out with the next sync`;
     case 'busy':
       return `another sync of this account is running${report.message ? ` (${report.message})` : ''}; try again when it has finished`;
     default:

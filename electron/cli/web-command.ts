@@ -5,8 +5,8 @@ import { createServices } from '../services';
 import { startBrowserHost } from '../host/browser-host';
 import { defaultDataDir } from '../data-dir';
 import { openSandboxDistrict, SANDBOX_ACCOUNT_ID, wantsSandboxDistrict, type SandboxDistrict } from '../sandbox-district';
-import { AccountService } from '../accounts/account-service';
 import { BackgroundSync } from '../sync/background-sync';
+import { VaultUnavailableError } from '../vault/credential-vault';
 import { Outbox } from '../sync/outbox';
 import { parsePort } from './parse-port';
 
@@ -32,9 +32,14 @@ export async function runWeb(args: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
 
-  const services = createServices({ dataDir, host: 'browser' });
-  let district: SandboxDistrict | null = null;
   let background: BackgroundSync | null = null;
+  // An account added or signed in from the page syncs at once; a signed-out one stops syncing.
+  const services = createServices({
+    dataDir,
+    host: 'browser',
+    onAccountChange: ({ kind, accountId }) => (kind === 'added' ? background?.start(accountId) : background?.stopAccount(accountId)),
+  });
+  let district: SandboxDistrict | null = null;
   try {
     if (services.notice) console.error(`roster: ${services.notice}`);
     if (values.sandbox || wantsSandboxDistrict(services.cache)) {
@@ -45,15 +50,29 @@ export async function runWeb(args: string[]): Promise<number> {
       );
     }
     // Edits queued earlier (by the CLI, or before the last shutdown) go out, and rosters stay fresh, while it runs.
-    const accounts = new AccountService({ cache: services.cache });
+    const { accounts } = services;
+    // The LMS accounts' credentials live in the keychain. Without one the cache still opens (rosters can be read and
+    // edits queued), but those accounts cannot sync: say what is missing. Never a plaintext fallback.
+    let vaultUsable = true;
+    try {
+      await accounts.vault.check();
+      await accounts.cleanOrphans();
+    } catch (error) {
+      if (!(error instanceof VaultUnavailableError)) throw error;
+      vaultUsable = false;
+      if (accounts.list().length > 0) {
+        console.error(`roster: ${error.message}; the LMS accounts are offline (rosters readable, edits kept, no sync) until the keychain can be used`);
+      }
+    }
     const sandbox = district;
     background = new BackgroundSync({
       cache: services.cache,
       outbox: new Outbox(services.cache),
       provider: async (accountId) => (accountId === SANDBOX_ACCOUNT_ID && sandbox ? sandbox.provider : accounts.providerFor(accountId)),
+      signInAgainHint: (accountId) => accounts.signInAgainHint(accountId),
     });
     for (const account of services.cache.accounts.list()) {
-      if (account.id !== SANDBOX_ACCOUNT_ID || sandbox) background.start(account.id);
+      if (account.id === SANDBOX_ACCOUNT_ID ? sandbox : vaultUsable) background.start(account.id);
     }
     const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR, port });
     console.log(`Roster Desk is running at ${host.url}`);

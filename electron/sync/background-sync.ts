@@ -21,6 +21,11 @@ export interface BackgroundSyncOptions {
   /** Passed to each account's scheduler (intervals in tests). */
   scheduler?: { intervalMs?: number; probeMs?: number; probeMaxMs?: number; debounceMs?: number; timers?: SchedulerTimers };
   now?: () => number;
+  /**
+   * For a sync the LMS refused (outcome 'unauthorized': expired or revoked sign-in): how the user signs the account
+   * in again; it ends the report's message. The queued edits stay either way.
+   */
+  signInAgainHint?: (accountId: string) => Promise<string>;
   /** After every scheduled sync (and pull) of an account. */
   onReport?: (accountId: string, report: SyncReport) => void;
 }
@@ -72,6 +77,12 @@ export class BackgroundSync {
     return this.accounts.get(accountId)?.connectivity.state ?? 'unknown';
   }
 
+  /** The account was removed (signed out): no more syncs of it. A sync already running finishes. */
+  stopAccount(accountId: string): void {
+    this.accounts.get(accountId)?.scheduler.stop();
+    this.accounts.delete(accountId);
+  }
+
   /** No more syncs; resolves once a sync already running has finished (so the cache can then be closed). */
   async stop(): Promise<void> {
     for (const { scheduler } of this.accounts.values()) scheduler.stop();
@@ -88,6 +99,10 @@ export class BackgroundSync {
 
   private async runSyncAndPull(accountId: string, entry: AccountSync): Promise<SyncReport> {
     const report = await this.engine.sync(accountId);
+    if (report.outcome === 'unauthorized' && this.options.signInAgainHint) {
+      const hint = await this.options.signInAgainHint(accountId).catch(() => null);
+      if (hint) return { ...report, message: `The LMS refused the account's credentials (an expired or revoked sign-in); ${hint}. The queued edits are kept.` };
+    }
     const due = this.now() - entry.lastPullAt >= (this.options.pullEveryMs ?? 30 * 60_000);
     if (due && (report.outcome === 'ok' || report.outcome === 'partial')) {
       try {

@@ -21,6 +21,13 @@ export interface StoredCredentials {
   consumerSecret: string;
   token?: string;
   tokenSecret?: string;
+  /** The school's web side a three-legged sign-in went through (not secret): where to sign in again. */
+  webUrl?: string;
+  /**
+   * The offline cache (its file's absolute path) whose account this entry belongs to, so orphan cleanup in one data
+   * folder never deletes the entries of another (not secret).
+   */
+  owner?: string;
 }
 
 const StoredCredentialsSchema = z
@@ -29,6 +36,8 @@ const StoredCredentialsSchema = z
     consumerSecret: z.string().min(1),
     token: z.string().min(1).optional(),
     tokenSecret: z.string().min(1).optional(),
+    webUrl: z.string().min(1).optional(),
+    owner: z.string().min(1).optional(),
   })
   .strict()
   .refine((c) => (c.token === undefined) === (c.tokenSecret === undefined));
@@ -127,6 +136,23 @@ export class CredentialVault {
   async keys(): Promise<string[]> {
     const found = await this.use((keychain) => keychain.findCredentials(this.service));
     return found.map((entry) => entry.account).sort();
+  }
+
+  /** Every entry's key and owning cache (null when it names none or is not this app's credentials); no secret. */
+  async owners(): Promise<Array<{ key: string; owner: string | null }>> {
+    const found = await this.use((keychain) => keychain.findCredentials(this.service));
+    return found
+      .map((entry) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(entry.password);
+        } catch {
+          parsed = undefined;
+        }
+        const result = StoredCredentialsSchema.safeParse(parsed);
+        return { key: entry.account, owner: result.success ? (result.data.owner ?? null) : null };
+      })
+      .sort((a, b) => a.key.localeCompare(b.key));
   }
 
   private async use<T>(call: (keychain: Keychain) => Promise<T>): Promise<T> {

@@ -1,8 +1,13 @@
 import { useRosterStore } from '../../store';
+import { selectAccountsPanelOpen } from '../../store/accounts-slice';
+import { ACCOUNTS_PANEL_ID } from '../accounts/AccountsPanel';
 
 export function SessionHeader() {
   const accounts = useRosterStore((s) => s.accounts);
   const appInfo = useRosterStore((s) => s.appInfo);
+  const panelOpen = useRosterStore(selectAccountsPanelOpen);
+  const openPanel = useRosterStore((s) => s.openAccountsPanel);
+  const closePanel = useRosterStore((s) => s.closeAccountsPanel);
 
   return (
     <header className="app-header">
@@ -17,6 +22,15 @@ export function SessionHeader() {
               </span>
             ))}
       </div>
+      <button
+        type="button"
+        className="app-header__button"
+        aria-expanded={panelOpen}
+        aria-controls={panelOpen ? ACCOUNTS_PANEL_ID : undefined}
+        onClick={panelOpen ? closePanel : openPanel}
+      >
+        Manage accounts
+      </button>
       {appInfo && <span className="app-header__version">v{appInfo.version}</span>}
     </header>
   );

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../electron/sandbox/sandbox-server';
 import {
@@ -52,6 +53,8 @@ describe('roster account add', () => {
     expect(JSON.parse((await readKeychain(sandbox)) ?? 'null')).toEqual({
       consumerKey: sandbox.consumerKey,
       consumerSecret: sandbox.consumerSecret,
+      // Which data folder's cache the entry belongs to, so orphan cleanup elsewhere leaves it alone.
+      owner: join(dataDir, 'cache.sqlite'),
     });
   });
 

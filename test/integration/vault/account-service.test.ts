@@ -87,6 +87,8 @@ describe('adding an account', () => {
     expect(JSON.parse((await keytar.getPassword(service, keyOf())) ?? 'null')).toEqual({
       consumerKey: sandbox.consumerKey,
       consumerSecret: sandbox.consumerSecret,
+      // Which cache the entry belongs to, so orphan cleanup in another data folder leaves it alone.
+      owner: join(dir, 'cache.sqlite'),
     });
   });
 

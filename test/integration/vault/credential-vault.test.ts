@@ -70,6 +70,18 @@ describe('the credential vault', () => {
     expect(await vault.keys()).toEqual([other, KEY].sort());
   });
 
+  it('lists each key with the cache that owns it, never a value; an entry that is not credentials has no owner', async () => {
+    const other = vaultKeyOf('schoology', 'http://127.0.0.1:8080/v1', '7');
+    await vault.save(KEY, { ...CREDENTIALS, owner: '/data/a/cache.sqlite' });
+    await vault.save(other, CREDENTIALS);
+    await keytar.setPassword(service, 'stray', 'not json');
+    expect(await vault.owners()).toEqual([
+      { key: other, owner: null },
+      { key: KEY, owner: '/data/a/cache.sqlite' },
+      { key: 'stray', owner: null },
+    ]);
+  });
+
   it('refuses credentials without a secret, or a token without its secret', async () => {
     await expect(vault.save(KEY, { consumerKey: 'k', consumerSecret: '' })).rejects.toThrow(/need a consumer key and secret/);
     await expect(vault.save(KEY, { ...CREDENTIALS, token: 'tok' })).rejects.toThrow(/token only with its secret/);

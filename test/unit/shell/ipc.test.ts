@@ -32,8 +32,22 @@ function fakeHandlers(): RosterApiHandlers {
     listAccounts: vi.fn(() => []),
     listRealms: vi.fn(() => []),
     queryRoster: vi.fn(() => ({ rows: [], total: 0, offset: 0 })),
+    keychainStatus: vi.fn(() => ({ ok: true as const })),
+    addAccount: vi.fn(() => ACCOUNT),
+    beginSignIn: vi.fn(() => ({ attemptId: 'a1', authorizeUrl: 'https://district.schoology.com/oauth/authorize?oauth_token=T' })),
+    finishSignIn: vi.fn(() => ACCOUNT),
+    cancelSignIn: vi.fn(() => ({ cancelled: true })),
+    signOut: vi.fn(() => ({ accountId: ACCOUNT.id, droppedEdits: 0 })),
   };
 }
+
+const ACCOUNT = {
+  id: 'api.schoology.com-45552',
+  name: 'api.schoology.com-45552',
+  provider: 'schoology' as const,
+  baseUrl: 'https://api.schoology.com/v1',
+  user: { id: '45552', name: 'Mr. Strickland' },
+};
 
 const frame = (url: string, parent: unknown = null) => ({ url, parent }) as unknown as WebFrameMain;
 const eventFrom = (senderFrame: WebFrameMain | null) => ({ senderFrame }) as unknown as IpcMainInvokeEvent;
@@ -140,6 +154,21 @@ describe('registerIpcHandlers', () => {
     vi.mocked(handlers.listAccounts).mockReturnValue([{ id: 'a1', secret: 'x' }] as never);
     const reply = await call('listAccounts', undefined);
     expect(reply).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('refuses an account to add with a key the contract does not know, without reaching the handler', async () => {
+    const input = { provider: 'schoology', baseUrl: 'https://api.schoology.com/v1', consumerKey: 'k', consumerSecret: 's', password: 'p' };
+    const reply = await call('addAccount', input);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(handlers.addAccount).not.toHaveBeenCalled();
+  });
+
+  it('never sends a secret back in an account reply, even if a handler put one there', async () => {
+    vi.mocked(handlers.addAccount).mockReturnValue({ ...ACCOUNT, consumerSecret: 'SECRET', token: 'TOKEN' } as never);
+    const input = { provider: 'schoology', baseUrl: 'https://api.schoology.com/v1', consumerKey: 'k', consumerSecret: 'SECRET' };
+    const reply = await call('addAccount', input);
+    expect(reply).toEqual({ ok: true, value: ACCOUNT });
+    expect(JSON.stringify(reply)).not.toMatch(/SECRET|TOKEN/);
   });
 
   it('strips fields the contract does not know from a valid reply', async () => {

@@ -156,8 +156,20 @@ describe('main process startup', () => {
   it('builds the services on the user-data dir and registers every API channel', async () => {
     await startMain();
     const { createServices } = await import('../../../electron/services');
-    expect(createServices).toHaveBeenCalledWith({ dataDir: '/fake/userData', host: 'electron' });
+    expect(createServices).toHaveBeenCalledWith({ dataDir: '/fake/userData', host: 'electron', openExternal: expect.any(Function) });
     expect([...fake.state.ipc.keys()].sort()).toEqual(ROSTER_API_METHODS.map(channelOf).sort());
+  });
+
+  it("gives the services a way to open the school's sign-in page in the user's browser, for http(s) pages only", async () => {
+    await startMain();
+    const { createServices } = await import('../../../electron/services');
+    const options = vi.mocked(createServices).mock.calls.at(-1)?.[0] as { openExternal: (url: string) => void };
+    fake.module.shell.openExternal.mockClear();
+    options.openExternal('https://district.schoology.com/oauth/authorize?oauth_token=T');
+    expect(fake.module.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://district.schoology.com/oauth/authorize?oauth_token=T');
+    fake.module.shell.openExternal.mockClear();
+    options.openExternal('file:///etc/passwd');
+    expect(fake.module.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it('creates one window with the hardened options and loads the built renderer', async () => {
