@@ -6,15 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
-import { type Account, RosterApiError } from '../shared/api';
+import { type Account, type PendingOp, type PendingView, RosterApiError, type SyncStatus } from '../shared/api';
+import { describeEdit } from '../shared/pending-sentence';
 import type { RosterApiHandlers } from './api-handlers';
 import { AccountError, AccountService } from './accounts/account-service';
 import { normalizeBaseUrl } from './accounts/account-name';
 import { SignInError } from './accounts/sign-in';
 import type { AccountRecord } from './db/accounts-repo';
+import type { OutboxOp } from './db/outbox-repo';
 import { openCache, type Cache } from './db/cache';
 import { LmsError } from './lms/lms-error';
 import type { Transport } from './lms/transport';
+import type { LastSyncRun } from './sync/background-sync';
+import type { ConnectivityState } from './sync/connectivity';
+import { EditError, Outbox } from './sync/outbox';
+import type { SyncReport } from './sync/sync-report';
 import { SANDBOX_ACCOUNT_ID } from './sandbox-district';
 import { type CredentialVault, VaultUnavailableError } from './vault/credential-vault';
 
@@ -36,14 +42,31 @@ export interface ServicesOptions {
    * sync can start or stop it for that account.
    */
   onAccountChange?: (change: { kind: 'added' | 'removed'; accountId: string }) => void;
+  /**
+   * The host's background sync (`roster web` passes its BackgroundSync, which has exactly these methods). Without it
+   * edits are still queued and listed, but syncNow fails with sync_unavailable and syncStatus reports nothing running.
+   */
+  sync?: SyncHook;
   /** How long a sign-in waits for the user's answer on the school's page; default sign-in.ts's (10 minutes). */
   signInTimeoutMs?: number;
+}
+
+/** What the services need from whatever syncs accounts in the background. */
+export interface SyncHook {
+  /** The report of a run made now, or null when the account is not being synced. */
+  syncNow(accountId: string): Promise<SyncReport | null>;
+  /** Edits were queued: sync soon. */
+  editsQueued(accountId: string): void;
+  connectivityOf(accountId: string): ConnectivityState;
+  isSyncing(accountId: string): boolean;
+  lastRunOf(accountId: string): LastSyncRun | null;
 }
 
 export interface Services {
   handlers: RosterApiHandlers;
   cache: Cache;
   accounts: AccountService;
+  outbox: Outbox;
   /** Something staff must be told at start-up (e.g. a damaged cache was moved aside), or null. */
   notice: string | null;
   close(): void;
@@ -65,6 +88,7 @@ export function createServices(options: ServicesOptions): Services {
     ...(options.vault ? { vault: options.vault } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
   });
+  const outbox = new Outbox(cache);
   // Keyed by a random id the renderer holds; the attempt's secrets (request token secret, consumer secret) stay here.
   const attempts = new Map<string, SignInAttemptEntry>();
 
@@ -139,7 +163,111 @@ export function createServices(options: ServicesOptions): Services {
       options.onAccountChange?.({ kind: 'removed', accountId: removed.account.id });
       return { accountId: removed.account.id, droppedEdits: removed.droppedEdits };
     },
+
+    applyEdits: ({ edits }) => {
+      const results = editsDone(() => outbox.apply(edits));
+      const touched = new Set<string>();
+      for (const result of results) if (result.op) touched.add(result.op.accountId);
+      // A cancelled edit leaves no op, but the account of its realm may still have others waiting.
+      for (const edit of edits) touched.add(edit.kind === 'access_code' ? edit.accountId : (cache.realms.get(edit.realmId)?.accountId ?? ''));
+      touched.delete('');
+      for (const accountId of touched) options.sync?.editsQueued(accountId);
+      return { results: results.map((result) => ({ outcome: result.outcome, opId: result.op?.id ?? null })) };
+    },
+
+    listPending: (input) => {
+      const accountIds = input?.accountId !== undefined ? [input.accountId] : cache.accounts.list().map((account) => account.id);
+      const view: PendingView = { queued: [], rejected: [], conflicts: [] };
+      for (const accountId of accountIds) {
+        const pending = outbox.pending(accountId);
+        view.queued.push(...[...pending.queued, ...pending.inFlight].sort((a, b) => a.seq - b.seq).map(pendingOp));
+        view.rejected.push(...pending.rejected.map(pendingOp));
+        view.conflicts.push(...pending.conflicts.map((op) => ({ ...pendingOp(op), conflicts: op.conflicts.map(({ field, mine, theirs }) => ({ field, mine, theirs })) })));
+      }
+      return view;
+    },
+
+    undoEdit: ({ opId }) => {
+      editsDone(() => outbox.undo(opId));
+      return { opId };
+    },
+
+    undoAll: ({ accountId }) => ({ accountId, undone: editsDone(() => outbox.undoAll(accountId)) }),
+
+    discardEdit: ({ opId }) => {
+      editsDone(() => outbox.discard(opId));
+      return { opId };
+    },
+
+    resolveConflict: ({ opId, choice }) => {
+      const op = cache.outbox.get(opId);
+      editsDone(() => outbox.resolve(opId, choice));
+      // keep-mine queues the edit again: it goes out with the next sync.
+      if (op && cache.outbox.get(opId)?.state === 'queued') options.sync?.editsQueued(op.accountId);
+      return { opId, choice };
+    },
+
+    syncNow: async ({ accountId }) => {
+      if (!cache.accounts.get(accountId)) throw new RosterApiError('unknown_account', `There is no account "${accountId}"; add it first.`);
+      const report = options.sync ? await options.sync.syncNow(accountId) : null;
+      if (!report) {
+        throw new RosterApiError('sync_unavailable', `The account "${accountId}" is not being synced here (no keychain, or the app runs without sync); its edits stay queued.`);
+      }
+      return report;
+    },
+
+    syncStatus: () =>
+      cache.accounts.list().map((account): SyncStatus => {
+        const last = options.sync?.lastRunOf(account.id) ?? null;
+        return {
+          accountId: account.id,
+          connectivity: options.sync?.connectivityOf(account.id) ?? 'unknown',
+          syncing: options.sync?.isSyncing(account.id) ?? false,
+          lastRun: last && {
+            finishedAt: last.finishedAt,
+            outcome: last.report.outcome,
+            counts: {
+              applied: last.report.applied,
+              done: last.report.done,
+              rejected: last.report.rejected,
+              conflicts: last.report.conflicts,
+              requeued: last.report.requeued,
+            },
+            message: last.report.message,
+          },
+          pending: cache.outbox.listByAccount(account.id).length,
+        };
+      }),
   };
+
+  /** An op as the pending panel shows it, with its sentence built from the cached names and titles. */
+  function pendingOp(op: OutboxOp): PendingOp {
+    const realm = op.realmId === null ? null : cache.realms.get(op.realmId);
+    const person = op.userId === null ? null : cache.enrollments.getPerson(op.accountId, op.userId);
+    const { role, status, accessCode, realmKind } = op.fields;
+    const fields = {
+      ...(role !== undefined && op.kind !== 'remove' ? { role } : {}),
+      ...(status !== undefined && op.kind !== 'remove' ? { status } : {}),
+      ...(accessCode !== undefined ? { accessCode } : {}),
+      ...(realmKind !== undefined ? { realmKind } : {}),
+    };
+    return {
+      id: op.id,
+      accountId: op.accountId,
+      realmId: op.realmId,
+      kind: op.kind,
+      enrollmentId: op.enrollmentId,
+      userId: op.userId,
+      fields,
+      state: op.state,
+      error: op.error,
+      sentence: describeEdit(
+        { kind: op.kind, fields, userId: op.userId, enrollmentId: op.enrollmentId },
+        { person: person ? person.displayName : null, realm },
+      ),
+      createdAt: op.createdAt,
+    };
+  }
 
   function attemptOf(attemptId: string): SignInAttemptEntry {
     const attempt = attempts.get(attemptId);
@@ -151,6 +279,7 @@ export function createServices(options: ServicesOptions): Services {
     handlers,
     cache,
     accounts,
+    outbox,
     notice: cache.notice,
     close: () => {
       // A listener still waiting for a callback would keep the process alive and write to a closed cache.
@@ -159,6 +288,19 @@ export function createServices(options: ServicesOptions): Services {
       cache.close();
     },
   };
+}
+
+/** Runs an outbox operation; an EditError becomes a RosterApiError with its code (unknown_realm, held, …) and message. */
+function editsDone<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof EditError) {
+      const where = error.index === null ? '' : `Edit ${error.index + 1}: `;
+      throw new RosterApiError(error.code.replace(/-/g, '_'), `${where}${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** Exactly the contract's account: the cache record's bookkeeping stays here, and no record holds a secret anyway. */

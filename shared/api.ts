@@ -156,6 +156,116 @@ export type KeychainStatus = z.infer<typeof KeychainStatusSchema>;
 
 const attemptInput = z.object({ attemptId: z.string().min(1).max(200) }).strict();
 
+// ---------------------------------------------------------------- edits, pending changes, sync
+
+const role = z.enum(ROLES);
+const status = z.enum(STATUSES);
+
+/** One roster edit, in the unified role/status vocabulary; realmId is the cache-wide "<accountId>/<key>". */
+export const EditSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('enroll'), realmId: id, userId: id, fields: z.object({ role, status }).strict() }).strict(),
+  z
+    .object({
+      kind: z.literal('update'),
+      realmId: id,
+      /** The row's enrollmentId, or for a person whose enroll is still queued, the row's pending.opId. */
+      enrollmentId: id,
+      fields: z.object({ role: role.optional(), status: status.optional() }).strict(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('remove'), realmId: id, enrollmentId: id }).strict(),
+  z
+    .object({
+      kind: z.literal('access_code'),
+      accountId: id,
+      realmKind: z.enum(['section', 'group']),
+      accessCode: z.string().trim().min(1).max(64),
+    })
+    .strict(),
+]);
+export type Edit = z.infer<typeof EditSchema>;
+
+/** queued: a new op; merged: folded into the edit already queued for that person; cancelled: nothing left to do. */
+export const EditResultSchema = z.object({ outcome: z.enum(['queued', 'merged', 'cancelled']), opId: z.string().nullable() });
+export type EditResult = z.infer<typeof EditResultSchema>;
+
+/** An unsynced edit as the pending-changes panel shows it. */
+export const PendingOpSchema = z.object({
+  id: z.string(),
+  accountId: id,
+  /** null for an access-code join (which realm it joins is known once the LMS has applied it). */
+  realmId: z.string().nullable(),
+  kind: z.enum(PENDING_KINDS),
+  enrollmentId: z.string().nullable(),
+  userId: z.string().nullable(),
+  fields: z.object({
+    role: role.optional(),
+    status: status.optional(),
+    accessCode: z.string().optional(),
+    realmKind: z.enum(['section', 'group']).optional(),
+  }),
+  /** queued includes in_flight: an edit being sent (or to be sent again after a crash). */
+  state: z.enum(['queued', 'in_flight', 'rejected', 'conflict']),
+  /** The LMS's reason for a rejected edit, what changed for a conflict, "will retry: …" for a queued one. */
+  error: z.string().nullable(),
+  /** "Make James Howlett an admin of Algebra I · P3". */
+  sentence: z.string(),
+  createdAt: z.string(),
+});
+export type PendingOp = z.infer<typeof PendingOpSchema>;
+
+export const ConflictFieldSchema = z.object({
+  field: z.enum(['role', 'status', 'enrollment']),
+  /** The value the edit sets (for 'enrollment': the enrollment id the edit was made against). */
+  mine: z.string().nullable(),
+  /** The value the LMS holds now (for 'enrollment': null, the LMS no longer has it). */
+  theirs: z.string().nullable(),
+});
+
+export const PendingViewSchema = z.object({
+  queued: z.array(PendingOpSchema),
+  rejected: z.array(PendingOpSchema),
+  conflicts: z.array(PendingOpSchema.extend({ conflicts: z.array(ConflictFieldSchema) })),
+});
+export type PendingView = z.infer<typeof PendingViewSchema>;
+
+const count = z.number().int().nonnegative();
+
+/** What one sync run did (electron/sync/sync-report.ts). */
+export const SyncReportSchema = z.object({
+  outcome: z.enum(['ok', 'partial', 'offline', 'unauthorized', 'busy', 'failed']),
+  applied: count,
+  done: count,
+  rejected: count,
+  conflicts: count,
+  requeued: count,
+  requests: z.object({ reads: count, writes: count }),
+  refreshedRealms: count,
+  message: z.string().nullable(),
+  runId: z.number().int().nullable(),
+});
+export type SyncReportShape = z.infer<typeof SyncReportSchema>;
+
+export const SyncStatusSchema = z.object({
+  accountId: id,
+  connectivity: z.enum(['online', 'offline', 'unknown']),
+  syncing: z.boolean(),
+  lastRun: z
+    .object({
+      finishedAt: z.string(),
+      outcome: SyncReportSchema.shape.outcome,
+      counts: z.object({ applied: count, done: count, rejected: count, conflicts: count, requeued: count }),
+      message: z.string().nullable(),
+    })
+    .nullable(),
+  /** Unsynced edits of the account: queued, being sent, rejected and in conflict. */
+  pending: count,
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+const opInput = z.object({ opId: id }).strict();
+const accountInput = z.object({ accountId: id }).strict();
+
 /** Method name → input and output schema. Add a method here and both transports carry it. */
 export const rosterApiSpec = {
   appInfo: { input: none, output: AppInfoSchema },
@@ -176,6 +286,28 @@ export const rosterApiSpec = {
     input: z.object({ accountId: id }).strict(),
     output: z.object({ accountId: id, droppedEdits: z.number().int().nonnegative() }),
   },
+  /** Queues edits, all or nothing: a bad edit fails the call with its code (unknown_realm, unknown_enrollment, held, invalid). */
+  applyEdits: {
+    input: z.object({ edits: z.array(EditSchema).min(1).max(5000) }).strict(),
+    output: z.object({ results: z.array(EditResultSchema) }),
+  },
+  /** Unsynced edits in words, of one account or of all. */
+  listPending: { input: z.object({ accountId: id.optional() }).strict().optional(), output: PendingViewSchema },
+  /** Takes back a queued edit. */
+  undoEdit: { input: opInput, output: z.object({ opId: id }) },
+  /** Takes back every queued edit of the account; edits being sent, rejected or in conflict stay. */
+  undoAll: { input: accountInput, output: z.object({ accountId: id, undone: count }) },
+  /** Drops a rejected or conflicting edit. */
+  discardEdit: { input: opInput, output: z.object({ opId: id }) },
+  /** Settles a conflict: keep-mine queues the edit again over the LMS's value, take-theirs lets the LMS's value stand. */
+  resolveConflict: {
+    input: z.object({ opId: id, choice: z.enum(['keep-mine', 'take-theirs']) }).strict(),
+    output: z.object({ opId: id, choice: z.enum(['keep-mine', 'take-theirs']) }),
+  },
+  /** Syncs the account now and answers what the run did; fails with sync_unavailable where nothing syncs it. */
+  syncNow: { input: accountInput, output: SyncReportSchema },
+  /** The sync bar: per account, online or not, syncing or not, the last run and how many edits are unsynced. */
+  syncStatus: { input: none, output: z.array(SyncStatusSchema) },
 } as const;
 
 export type RosterApiSpec = typeof rosterApiSpec;

@@ -7,7 +7,6 @@ import { defaultDataDir } from '../data-dir';
 import { openSandboxDistrict, SANDBOX_ACCOUNT_ID, wantsSandboxDistrict, type SandboxDistrict } from '../sandbox-district';
 import { BackgroundSync } from '../sync/background-sync';
 import { VaultUnavailableError } from '../vault/credential-vault';
-import { Outbox } from '../sync/outbox';
 import { parsePort } from './parse-port';
 
 const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer');
@@ -38,6 +37,14 @@ export async function runWeb(args: string[]): Promise<number> {
     dataDir,
     host: 'browser',
     onAccountChange: ({ kind, accountId }) => (kind === 'added' ? background?.start(accountId) : background?.stopAccount(accountId)),
+    // The background sync is built below (it needs the cache); until then nothing syncs and nothing has run.
+    sync: {
+      syncNow: async (accountId) => (background ? background.syncNow(accountId) : null),
+      editsQueued: (accountId) => background?.editsQueued(accountId),
+      connectivityOf: (accountId) => background?.connectivityOf(accountId) ?? 'unknown',
+      isSyncing: (accountId) => background?.isSyncing(accountId) ?? false,
+      lastRunOf: (accountId) => background?.lastRunOf(accountId) ?? null,
+    },
   });
   let district: SandboxDistrict | null = null;
   try {
@@ -67,7 +74,7 @@ export async function runWeb(args: string[]): Promise<number> {
     const sandbox = district;
     background = new BackgroundSync({
       cache: services.cache,
-      outbox: new Outbox(services.cache),
+      outbox: services.outbox,
       provider: async (accountId) => (accountId === SANDBOX_ACCOUNT_ID && sandbox ? sandbox.provider : accounts.providerFor(accountId)),
       signInAgainHint: (accountId) => accounts.signInAgainHint(accountId),
     });

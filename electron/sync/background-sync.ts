@@ -34,6 +34,13 @@ interface AccountSync {
   scheduler: SyncScheduler;
   connectivity: Connectivity;
   lastPullAt: number;
+  lastRun: LastSyncRun | null;
+}
+
+/** The account's most recent finished run, for the sync bar. */
+export interface LastSyncRun {
+  finishedAt: string;
+  report: SyncReport;
 }
 
 export class BackgroundSync {
@@ -51,13 +58,16 @@ export class BackgroundSync {
   start(accountId: string): void {
     if (this.accounts.has(accountId)) return;
     const connectivity = new Connectivity();
-    const entry: AccountSync = { connectivity, lastPullAt: -Infinity, scheduler: undefined as unknown as SyncScheduler };
+    const entry: AccountSync = { connectivity, lastPullAt: -Infinity, lastRun: null, scheduler: undefined as unknown as SyncScheduler };
     entry.scheduler = new SyncScheduler({
       ...this.options.scheduler,
       connectivity,
       sync: () => this.syncAndPull(accountId, entry),
       probe: async () => (await this.options.provider(accountId)).whoAmI(),
-      onReport: (report) => this.options.onReport?.(accountId, report),
+      onReport: (report) => {
+        entry.lastRun = { finishedAt: new Date(this.now()).toISOString(), report };
+        this.options.onReport?.(accountId, report);
+      },
     });
     this.accounts.set(accountId, entry);
     entry.scheduler.start();
@@ -75,6 +85,16 @@ export class BackgroundSync {
 
   connectivityOf(accountId: string): Connectivity['state'] {
     return this.accounts.get(accountId)?.connectivity.state ?? 'unknown';
+  }
+
+  /** Whether a sync (or its pull) of the account is running right now. */
+  isSyncing(accountId: string): boolean {
+    return this.accounts.get(accountId)?.scheduler.isSyncing ?? false;
+  }
+
+  /** When the account's last sync finished and what it did; null before its first run (or for an account not synced). */
+  lastRunOf(accountId: string): LastSyncRun | null {
+    return this.accounts.get(accountId)?.lastRun ?? null;
   }
 
   /** The account was removed (signed out): no more syncs of it. A sync already running finishes. */

@@ -38,6 +38,14 @@ function fakeHandlers(): RosterApiHandlers {
     finishSignIn: vi.fn(() => ACCOUNT),
     cancelSignIn: vi.fn(() => ({ cancelled: true })),
     signOut: vi.fn(() => ({ accountId: ACCOUNT.id, droppedEdits: 0 })),
+    applyEdits: vi.fn(() => ({ results: [] })),
+    listPending: vi.fn(() => ({ queued: [], rejected: [], conflicts: [] })),
+    undoEdit: vi.fn(() => ({ opId: 'op1' })),
+    undoAll: vi.fn(() => ({ accountId: ACCOUNT.id, undone: 0 })),
+    discardEdit: vi.fn(() => ({ opId: 'op1' })),
+    resolveConflict: vi.fn(() => ({ opId: 'op1', choice: 'keep-mine' as const })),
+    syncNow: vi.fn(() => ({ outcome: 'ok' as const, applied: 0, done: 0, rejected: 0, conflicts: 0, requeued: 0, requests: { reads: 0, writes: 0 }, refreshedRealms: 0, message: null, runId: null })),
+    syncStatus: vi.fn(() => []),
   };
 }
 
