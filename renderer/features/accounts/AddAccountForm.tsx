@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useRosterStore } from '../../store';
+import { ConsumerFields, UrlField } from './CredentialFields';
 import { selectAccountsBusy, selectKeychain } from '../../store/accounts-slice';
 
 /**
@@ -29,25 +30,14 @@ export function AddAccountForm() {
     <form className="account-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>Add account with an API key</h3>
       <p className="account-form__hint">Paste the consumer key and secret from your school's Schoology /api page.</p>
-      <label htmlFor={`${ids}-base`}>API base URL</label>
-      <input
-        id={`${ids}-base`}
-        type="url"
-        required
-        placeholder="https://api.schoology.com/v1"
-        value={baseUrl}
-        onChange={(event) => setBaseUrl(event.target.value)}
-      />
-      <label htmlFor={`${ids}-key`}>Consumer key</label>
-      <input id={`${ids}-key`} required autoComplete="off" spellCheck={false} value={consumerKey} onChange={(event) => setConsumerKey(event.target.value)} />
-      <label htmlFor={`${ids}-secret`}>Consumer secret</label>
-      <input
-        id={`${ids}-secret`}
-        type="password"
-        required
-        autoComplete="off"
-        value={consumerSecret}
-        onChange={(event) => setConsumerSecret(event.target.value)}
+      <UrlField id={`${ids}-base`} label="API base URL" placeholder="https://api.schoology.com/v1" value={baseUrl} onChange={setBaseUrl} />
+      <ConsumerFields
+        ids={ids}
+        labelPrefix=""
+        consumerKey={consumerKey}
+        onConsumerKey={setConsumerKey}
+        consumerSecret={consumerSecret}
+        onConsumerSecret={setConsumerSecret}
       />
       <button type="submit" disabled={busy !== 'idle' || noKeychain}>
         {busy === 'adding' ? 'Checking with the LMS…' : 'Add account'}

@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useRosterStore } from '../../store';
+import { ConsumerFields, UrlField } from './CredentialFields';
 import { selectAccountsBusy, selectKeychain, selectSignInWait } from '../../store/accounts-slice';
 
 /**
@@ -48,34 +49,15 @@ export function SignInForm() {
     <form className="account-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>Sign in with Schoology</h3>
       <p className="account-form__hint">You allow Roster Desk on your school's Schoology page; your password never passes through the app.</p>
-      <label htmlFor={`${ids}-base`}>API base URL</label>
-      <input
-        id={`${ids}-base`}
-        type="url"
-        required
-        placeholder="https://api.schoology.com/v1"
-        value={baseUrl}
-        onChange={(event) => setBaseUrl(event.target.value)}
-      />
-      <label htmlFor={`${ids}-web`}>School web address</label>
-      <input
-        id={`${ids}-web`}
-        type="url"
-        required
-        placeholder="https://district.schoology.com"
-        value={webUrl}
-        onChange={(event) => setWebUrl(event.target.value)}
-      />
-      <label htmlFor={`${ids}-key`}>App consumer key</label>
-      <input id={`${ids}-key`} required autoComplete="off" spellCheck={false} value={consumerKey} onChange={(event) => setConsumerKey(event.target.value)} />
-      <label htmlFor={`${ids}-secret`}>App consumer secret</label>
-      <input
-        id={`${ids}-secret`}
-        type="password"
-        required
-        autoComplete="off"
-        value={consumerSecret}
-        onChange={(event) => setConsumerSecret(event.target.value)}
+      <UrlField id={`${ids}-base`} label="API base URL" placeholder="https://api.schoology.com/v1" value={baseUrl} onChange={setBaseUrl} />
+      <UrlField id={`${ids}-web`} label="School web address" placeholder="https://district.schoology.com" value={webUrl} onChange={setWebUrl} />
+      <ConsumerFields
+        ids={ids}
+        labelPrefix="App "
+        consumerKey={consumerKey}
+        onConsumerKey={setConsumerKey}
+        consumerSecret={consumerSecret}
+        onConsumerSecret={setConsumerSecret}
       />
       <button type="submit" disabled={busy !== 'idle' || noKeychain}>
         {busy === 'starting-sign-in' ? 'Opening the school’s page…' : 'Sign in with Schoology'}

@@ -26,6 +26,7 @@ import {
   type RunResult,
   type Spawned,
 } from './cli-kit';
+import { answerAuthorizePage } from '../../support/authorize-page';
 
 /**
  * `roster account login schoology …` as staff run it: the real bin in a child process, the sandbox LMS's authorize
@@ -92,27 +93,11 @@ function firstLine(spawned: Spawned): Promise<string> {
   });
 }
 
-/** The browser on the school's page: Allow or Deny; resolves with where the school sends it back. */
-async function answer(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<string> {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&') ?? '';
-  const reply = await fetch(`${sandbox.webUrl}/oauth/authorize`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ oauth_token: field('oauth_token'), oauth_callback: field('oauth_callback'), decision }).toString(),
-    redirect: 'manual',
-  });
-  expect(reply.status).toBe(302);
-  return reply.headers.get('location')!;
-}
-
 /** `roster account login …`, answered with `decision` in the "browser"; resolves with the command's result. */
 async function login(decision: 'allow' | 'deny', extra: readonly string[] = []): Promise<{ url: string; run: RunResult; page: string }> {
   const spawned = spawnRoster(dataDir, loginArgs(extra), { stdin: `${sandbox.consumerSecret}\n` });
   const url = await firstLine(spawned);
-  const back = await fetch(await answer(url, decision));
+  const back = await fetch(await answerAuthorizePage(url, decision));
   const page = await back.text();
   const result = await spawned.result;
   outputs.push(result.stdout, result.stderr, page);

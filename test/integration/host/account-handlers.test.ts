@@ -12,6 +12,7 @@ import { SANDBOX_ACCOUNT_ID } from '../../../electron/sandbox-district';
 import { startSandbox, type Sandbox } from '../../../electron/sandbox/sandbox-server';
 import { pullAccount } from '../../../electron/sync/pull';
 import { CredentialVault, vaultKeyOf } from '../../../electron/vault/credential-vault';
+import { answerAuthorizePage } from '../../support/authorize-page';
 
 /**
  * The account methods of RosterApi as the renderer calls them — through dispatch (input checked, output checked,
@@ -87,18 +88,9 @@ const STRICKLAND = () => ({
   user: { id: '45552', name: 'Mr. Strickland' },
 });
 
-/** What the user's browser does on the school's page: load it, press Allow or Deny, follow the redirect home. */
-async function answerAuthorizePage(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<Response> {
-  const page = await (await fetch(authorizeUrl)).text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&amp;/g, '&') ?? '';
-  const answer = await fetch(`${sandbox.webUrl}/oauth/authorize`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ oauth_token: field('oauth_token'), oauth_callback: field('oauth_callback'), decision }).toString(),
-    redirect: 'manual',
-  });
-  expect(answer.status).toBe(302);
-  return fetch(answer.headers.get('location')!);
+/** The browser on the school's page: Allow or Deny, then following the school back to the callback. */
+async function answerAndReturn(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<Response> {
+  return fetch(await answerAuthorizePage(authorizeUrl, decision));
 }
 
 /** Every secret the test knows of: the consumer secret, and the access token and its secret once stored. */
@@ -174,7 +166,7 @@ describe('signing in with Schoology (three-legged)', () => {
     expect(opened).toEqual([attempt.authorizeUrl]);
 
     const finishing = value<Account>('finishSignIn', { attemptId: attempt.attemptId });
-    const browser = await answerAuthorizePage(attempt.authorizeUrl, 'allow');
+    const browser = await answerAndReturn(attempt.authorizeUrl, 'allow');
     expect(browser.status).toBe(200);
     expect(await finishing).toEqual(STRICKLAND());
     expect(await value('listAccounts')).toEqual([STRICKLAND()]);
@@ -189,7 +181,7 @@ describe('signing in with Schoology (three-legged)', () => {
   it('fails with code denied when the user denies, and saves nothing', async () => {
     const attempt = await value<SignInAttempt>('beginSignIn', threeLegged());
     const finishing = call('finishSignIn', { attemptId: attempt.attemptId });
-    await answerAuthorizePage(attempt.authorizeUrl, 'deny');
+    await answerAndReturn(attempt.authorizeUrl, 'deny');
     expect(await finishing).toMatchObject({ ok: false, error: { code: 'denied', message: expect.stringMatching(/denied/) } });
     expect(await value('listAccounts')).toEqual([]);
     expect(changes).toEqual([]);

@@ -14,6 +14,7 @@ import { BackgroundSync } from '../../../electron/sync/background-sync';
 import { Outbox } from '../../../electron/sync/outbox';
 import { pullAccount } from '../../../electron/sync/pull';
 import { CredentialVault, VaultUnavailableError, vaultKeyOf } from '../../../electron/vault/credential-vault';
+import { answerAuthorizePage } from '../../support/authorize-page';
 
 /**
  * "Sign in with Schoology" through AccountService.beginSignIn, over the real keychain (scripts/with-keyring.sh), a real
@@ -56,22 +57,6 @@ const keyOf = () => vaultKeyOf('schoology', sandbox.url, '45552');
 const name = () => `127.0.0.1-${sandbox.port}-45552`;
 const stored = async () => JSON.parse((await keytar.getPassword(service, keyOf())) ?? 'null') as Record<string, string> | null;
 
-/** What the user's browser does on the school's page: Allow or Deny; returns where the school sends it back. */
-async function answer(authorizeUrl: string, decision: 'allow' | 'deny'): Promise<string> {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const field = (fieldName: string) => new RegExp(`name="${fieldName}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&amp;/g, '&') ?? '';
-  const reply = await fetch(`${sandbox.webUrl}/oauth/authorize`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ oauth_token: field('oauth_token'), oauth_callback: field('oauth_callback'), decision }).toString(),
-    redirect: 'manual',
-  });
-  expect(reply.status).toBe(302);
-  return reply.headers.get('location')!;
-}
-
 async function visit(url: string): Promise<{ status: number; html: string }> {
   const reply = await fetch(url);
   return { status: reply.status, html: await reply.text() };
@@ -79,7 +64,7 @@ async function visit(url: string): Promise<{ status: number; html: string }> {
 
 async function signIn(service_ = accounts): Promise<void> {
   const attempt = await service_.beginSignIn(start());
-  const back = await visit(await answer(attempt.authorizeUrl, 'allow'));
+  const back = await visit(await answerAuthorizePage(attempt.authorizeUrl, 'allow'));
   expect(back.status).toBe(200);
   await attempt.result;
 }
@@ -102,7 +87,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('on Allow stores the access token in the keychain and the account in the cache, and tells the browser it can close', async () => {
     attempt = await accounts.beginSignIn(start());
-    const back = await visit(await answer(attempt.authorizeUrl, 'allow'));
+    const back = await visit(await answerAuthorizePage(attempt.authorizeUrl, 'allow'));
     expect(back.status).toBe(200);
     expect(back.html).toContain('You can close this tab');
     const account = await attempt.result;
@@ -117,7 +102,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('closes the listener once signed in', async () => {
     attempt = await accounts.beginSignIn(start());
-    const callback = await answer(attempt.authorizeUrl, 'allow');
+    const callback = await answerAuthorizePage(attempt.authorizeUrl, 'allow');
     await visit(callback);
     await attempt.result;
     await expect(fetch(callback)).rejects.toThrow();
@@ -133,7 +118,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('on Deny rejects with SignInError("denied") and saves nothing', async () => {
     attempt = await accounts.beginSignIn(start());
-    const back = await visit(await answer(attempt.authorizeUrl, 'deny'));
+    const back = await visit(await answerAuthorizePage(attempt.authorizeUrl, 'deny'));
     expect(back.html).toContain('not given access');
     const error = await attempt.result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignInError);
@@ -144,7 +129,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('refuses a callback with a wrong or missing state with a small page, and the attempt goes on', async () => {
     attempt = await accounts.beginSignIn(start());
-    const callback = await answer(attempt.authorizeUrl, 'allow');
+    const callback = await answerAuthorizePage(attempt.authorizeUrl, 'allow');
     const forged = new URL(callback);
     forged.searchParams.set('state', 'not-the-state');
     const wrong = await visit(forged.href);
@@ -160,7 +145,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('answers only the first callback: a second one gets a small page and changes nothing', async () => {
     attempt = await accounts.beginSignIn(start());
-    const callback = await answer(attempt.authorizeUrl, 'allow');
+    const callback = await answerAuthorizePage(attempt.authorizeUrl, 'allow');
     const replies = await Promise.all([visit(callback), visit(callback)]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(replies.find((r) => r.status === 409)?.html).toContain('already been answered');
@@ -178,7 +163,7 @@ describe('signing in with Schoology (three-legged)', () => {
 
   it('cancel() ends the attempt with SignInError("cancelled"); a later callback saves nothing', async () => {
     attempt = await accounts.beginSignIn(start());
-    const callback = await answer(attempt.authorizeUrl, 'allow');
+    const callback = await answerAuthorizePage(attempt.authorizeUrl, 'allow');
     attempt.cancel();
     await expect(attempt.result).rejects.toMatchObject({ code: 'cancelled' });
     await expect(fetch(callback)).rejects.toThrow();

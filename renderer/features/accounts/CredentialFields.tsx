@@ -1,0 +1,50 @@
+/**
+ * The labelled inputs both account forms ask for: addresses of the school's Schoology, and a consumer key and secret.
+ * The secret is a password input with no autocomplete, so the browser never offers to remember it.
+ */
+interface UrlFieldProps {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+export function UrlField({ id, label, placeholder, value, onChange }: UrlFieldProps) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="url" required placeholder={placeholder} value={value} onChange={(event) => onChange(event.target.value)} />
+    </>
+  );
+}
+
+interface ConsumerFieldsProps {
+  /** The form's useId(): the inputs get `${ids}-key` and `${ids}-secret`. */
+  ids: string;
+  /** "" for the school's own key (two-legged), "App " for the app's key (three-legged). */
+  labelPrefix: string;
+  consumerKey: string;
+  onConsumerKey: (value: string) => void;
+  consumerSecret: string;
+  onConsumerSecret: (value: string) => void;
+}
+
+export function ConsumerFields({ ids, labelPrefix, consumerKey, onConsumerKey, consumerSecret, onConsumerSecret }: ConsumerFieldsProps) {
+  const label = (noun: string) => (labelPrefix ? `${labelPrefix}${noun}` : noun.charAt(0).toUpperCase() + noun.slice(1));
+  return (
+    <>
+      <label htmlFor={`${ids}-key`}>{label('consumer key')}</label>
+      <input id={`${ids}-key`} required autoComplete="off" spellCheck={false} value={consumerKey} onChange={(event) => onConsumerKey(event.target.value)} />
+      <label htmlFor={`${ids}-secret`}>{label('consumer secret')}</label>
+      <input
+        id={`${ids}-secret`}
+        type="password"
+        required
+        autoComplete="off"
+        value={consumerSecret}
+        onChange={(event) => onConsumerSecret(event.target.value)}
+      />
+    </>
+  );
+}
