@@ -260,8 +260,72 @@ export const SyncStatusSchema = z.object({
     .nullable(),
   /** Unsynced edits of the account: queued, being sent, rejected and in conflict. */
   pending: count,
+  /** While syncing: the run's phase and how far it is (done of total ops, or realms when refreshing); else null. */
+  progress: z.object({ phase: z.enum(['checking', 'pushing', 'refreshing', 'done']), done: count, total: count }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+// ---------------------------------------------------------------- people, bulk edits of a filtered roster, export
+
+/** A person the account's cache knows (from any cached roster): what "add people" searches. */
+export const KnownPersonSchema = z.object({
+  userId: z.string(),
+  schoolUid: z.string(),
+  displayName: z.string(),
+  sortableName: z.string(),
+});
+export type KnownPerson = z.infer<typeof KnownPersonSchema>;
+
+/** Which rows of which realms: a roster query without sort and paging. */
+export const RosterFilterSchema = RosterQuerySchema.pick({ realmIds: true, statuses: true, roles: true, search: true });
+export type RosterFilter = z.input<typeof RosterFilterSchema>;
+
+/**
+ * One roster row, as edits name it: its realm and its enrollmentId, or for a person whose enroll is still queued the
+ * row's pending.opId (the same id an 'update' or 'remove' edit takes).
+ */
+export const RowRefSchema = z.object({ realmId: id, enrollmentId: id }).strict();
+export type RowRef = z.infer<typeof RowRefSchema>;
+
+/** What a bulk edit does to each row it reaches. */
+export const BulkChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('update'), fields: z.object({ role: role.optional(), status: status.optional() }).strict() }).strict(),
+  z.object({ kind: z.literal('remove') }).strict(),
+]);
+export type BulkChange = z.infer<typeof BulkChangeSchema>;
+
+export const BulkEditResultSchema = z.object({
+  queued: count,
+  merged: count,
+  cancelled: count,
+  /** Rows left alone because their edit is being sent right now (in flight): they can be edited once it settles. */
+  skipped: count,
+});
+export type BulkEditResult = z.infer<typeof BulkEditResultSchema>;
+
+export const ExportInputSchema = z
+  .object({
+    realmIds: z.array(id).min(1).max(5000),
+    /** true: the roster as it will be after sync (pending edits overlaid); false: the LMS's last known state. */
+    includePending: z.boolean().default(true),
+    /** Only these rows (a selection); absent: every row of the realms. */
+    only: z.array(RowRefSchema).max(100_000).optional(),
+    /** Answer only the first this-many data rows (the export dialog's preview). */
+    previewRows: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+export type ExportInput = z.input<typeof ExportInputSchema>;
+
+export const ExportFileSchema = z.object({
+  /** A suggested file name, e.g. "algebra-i-p3-roster.csv". */
+  fileName: z.string(),
+  mimeType: z.string(),
+  /** The whole file (or the preview's first rows), RFC 4180 CSV with CRLF line ends. */
+  content: z.string(),
+  /** Data rows in the whole export (not only the preview). */
+  rows: count,
+});
+export type ExportFile = z.infer<typeof ExportFileSchema>;
 
 const opInput = z.object({ opId: id }).strict();
 const accountInput = z.object({ accountId: id }).strict();
@@ -308,6 +372,26 @@ export const rosterApiSpec = {
   syncNow: { input: accountInput, output: SyncReportSchema },
   /** The sync bar: per account, online or not, syncing or not, the last run and how many edits are unsynced. */
   syncStatus: { input: none, output: z.array(SyncStatusSchema) },
+  /** People the account's cache knows whose name or school uid matches, for "add people"; at most `limit`. */
+  findPeople: {
+    input: z.object({ accountId: id, text: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    output: z.array(KnownPersonSchema),
+  },
+  /** Row refs of a roster query in its sort order, for selecting a range or everything filtered (up to 100,000). */
+  queryRosterRefs: {
+    input: RosterQuerySchema.extend({ limit: z.number().int().min(1).max(100_000).default(100_000) }),
+    output: z.object({ refs: z.array(RowRefSchema), total: count }),
+  },
+  /**
+   * One change for every row a filter matches (minus `except`), queued in one transaction: "all filtered" bulk edits
+   * without sending 100,000 refs. Rows being sent are skipped and counted, not failed.
+   */
+  editFiltered: {
+    input: z.object({ filter: RosterFilterSchema, except: z.array(RowRefSchema).max(100_000).default([]), change: BulkChangeSchema }).strict(),
+    output: BulkEditResultSchema,
+  },
+  /** The plain roster CSV of realms (or of selected rows), for a download or the native save dialog. */
+  exportRoster: { input: ExportInputSchema, output: ExportFileSchema },
 } as const;
 
 export type RosterApiSpec = typeof rosterApiSpec;
