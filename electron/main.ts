@@ -1,13 +1,14 @@
 /**
- * The Electron main process: one hardened window onto the renderer, the RosterApi served over IPC, and the
- * services (cache, sync, vault) built by services.ts for the user-data dir. Everything security-relevant that
+ * The Electron main process: one hardened window onto the renderer, the RosterApi served over IPC, and the app
+ * runtime (cache, keychain, background sync, the Sandbox district when no account exists) built by app-runtime.ts
+ * for the user-data dir, exactly as `roster web` builds it. Everything security-relevant that
  * can be expressed as data lives in window-options.ts, where it is unit-tested without Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startAppRuntime } from './app-runtime';
 import { registerIpcHandlers } from './ipc';
-import { createServices } from './services';
 import {
   CONTENT_SECURITY_POLICY,
   createWindowOptions,
@@ -37,7 +38,8 @@ export function startShell(): void {
   });
   const isDevServer = !appUrl.startsWith('file:');
   let mainWindow: BrowserWindow | null = null;
-  let shutdown: (() => void) | null = null;
+  let shutdown: (() => Promise<void>) | null = null;
+  let quitting = false;
 
   app.on('second-instance', () => {
     if (!mainWindow) return;
@@ -70,34 +72,54 @@ export function startShell(): void {
     if (app.isReady() && BrowserWindow.getAllWindows().length === 0 && shutdown) createWindow();
   });
 
-  app.on('will-quit', () => {
-    shutdown?.();
-    shutdown = null;
+  // Quitting waits for a sync in flight: its results must reach the cache, or its ops would be sent again next time
+  // (safe, but slower and confusing). The first will-quit is held while everything closes; app.exit then ends it.
+  let starting = true;
+  const closeAndExit = (close: () => Promise<void>): void => {
+    close()
+      .catch((error: unknown) => console.error('Roster Desk: closing the cache failed', error))
+      .finally(() => app.exit(0));
+  };
+  app.on('will-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    if (!shutdown && !starting) return;
+    event.preventDefault();
+    // Still starting: the start-up below sees `quitting` and closes what it built.
+    if (shutdown) closeAndExit(shutdown);
   });
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       hardenSession(isDevServer);
-      const services = createServices({
+      const runtime = await startAppRuntime({
         dataDir: app.getPath('userData'),
         host: 'electron',
+        sandbox: 'auto',
         // "Sign in with Schoology" opens the school's authorize page in the user's own browser, where they are
         // signed in to Schoology already; the app never shows that page itself.
         openExternal: (url) => {
           if (!externalLinkTarget(url)) return;
           shell.openExternal(url).catch((error: unknown) => console.warn('Roster Desk: could not open the sign-in page', error));
         },
+        log: (line) => console.warn(`Roster Desk: ${line}`),
       });
-      if (services.notice) console.warn(`Roster Desk: ${services.notice}`);
-      const unregister = registerIpcHandlers(ipcMain, services.handlers, (frame) => isTrustedSenderFrame(frame, appUrl));
-      shutdown = () => {
+      starting = false;
+      const unregister = registerIpcHandlers(ipcMain, runtime.services.handlers, (frame) => isTrustedSenderFrame(frame, appUrl));
+      const close = async (): Promise<void> => {
         unregister();
-        services.close();
+        await runtime.close();
       };
+      if (quitting) {
+        closeAndExit(close);
+        return;
+      }
+      shutdown = close;
       createWindow();
     })
     .catch((error: unknown) => {
+      starting = false;
       // Without services there is nothing to show: say why (staff rarely see a console) and leave, not hang.
       console.error('Roster Desk could not start', error);
       dialog.showErrorBox('Roster Desk could not start', error instanceof Error ? error.message : String(error));

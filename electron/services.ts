@@ -19,7 +19,10 @@ import { LmsError } from './lms/lms-error';
 import type { Transport } from './lms/transport';
 import type { LastSyncRun } from './sync/background-sync';
 import type { ConnectivityState } from './sync/connectivity';
+import type { SyncProgress } from './sync/engine';
+import { editFiltered } from './sync/bulk-edit';
 import { EditError, Outbox } from './sync/outbox';
+import { exportRoster } from './export/plain-csv';
 import type { SyncReport } from './sync/sync-report';
 import { SANDBOX_ACCOUNT_ID } from './sandbox-district';
 import { type CredentialVault, VaultUnavailableError } from './vault/credential-vault';
@@ -60,6 +63,8 @@ export interface SyncHook {
   connectivityOf(accountId: string): ConnectivityState;
   isSyncing(accountId: string): boolean;
   lastRunOf(accountId: string): LastSyncRun | null;
+  /** How far the account's running sync is; null when none runs (absent: progress is never reported). */
+  progressOf?(accountId: string): SyncProgress | null;
 }
 
 export interface Services {
@@ -175,6 +180,21 @@ export function createServices(options: ServicesOptions): Services {
       return { results: results.map((result) => ({ outcome: result.outcome, opId: result.op?.id ?? null })) };
     },
 
+    findPeople: ({ accountId, text, limit }) => {
+      if (!cache.accounts.get(accountId)) throw new RosterApiError('unknown_account', `There is no account "${accountId}"; add it first.`);
+      return cache.people.find(accountId, text, limit);
+    },
+
+    queryRosterRefs: (query) => cache.roster.refs(query),
+
+    editFiltered: (input) => {
+      const { accounts: touched, ...counts } = editsDone(() => editFiltered(cache, outbox, input));
+      for (const accountId of touched) options.sync?.editsQueued(accountId);
+      return counts;
+    },
+
+    exportRoster: (input) => exportRoster(cache, input),
+
     listPending: (input) => {
       const accountIds = input?.accountId !== undefined ? [input.accountId] : cache.accounts.list().map((account) => account.id);
       const view: PendingView = { queued: [], rejected: [], conflicts: [] };
@@ -236,6 +256,7 @@ export function createServices(options: ServicesOptions): Services {
             message: last.report.message,
           },
           pending: cache.outbox.listByAccount(account.id).length,
+          progress: progressView(options.sync?.progressOf?.(account.id) ?? null),
         };
       }),
   };
@@ -301,6 +322,11 @@ function editsDone<T>(run: () => T): T {
     }
     throw error;
   }
+}
+
+/** The engine's progress as the sync bar gets it: without the batch details, which are the engine's own business. */
+function progressView(progress: SyncProgress | null): SyncStatus['progress'] {
+  return progress && { phase: progress.phase, done: progress.done, total: progress.total };
 }
 
 /** Exactly the contract's account: the cache record's bookkeeping stays here, and no record holds a secret anyway. */

@@ -4,6 +4,7 @@ import { ConflictsRepo } from './conflicts-repo';
 import { EnrollmentsRepo } from './enrollments-repo';
 import { openDatabase, type OpenDatabaseOptions } from './open-database';
 import { OutboxRepo } from './outbox-repo';
+import { PeopleSearch } from './people-search';
 import { RealmsRepo } from './realms-repo';
 import { RosterQueryRepo } from './roster-query';
 import { SyncRunsRepo } from './sync-runs-repo';
@@ -15,6 +16,8 @@ export interface Cache {
   accounts: AccountsRepo;
   realms: RealmsRepo;
   enrollments: EnrollmentsRepo;
+  /** "Add people": who the account's cache knows, by name or school uid. */
+  people: PeopleSearch;
   roster: RosterQueryRepo;
   outbox: OutboxRepo;
   conflicts: ConflictsRepo;
@@ -36,6 +39,7 @@ export function openCache(file: string, options: OpenCacheOptions = {}): Cache {
     accounts: new AccountsRepo(db, now),
     realms: new RealmsRepo(db),
     enrollments: new EnrollmentsRepo(db, now),
+    people: new PeopleSearch(db),
     roster: new RosterQueryRepo(db),
     outbox: new OutboxRepo(db, now),
     conflicts: new ConflictsRepo(db, now),

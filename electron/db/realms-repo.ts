@@ -48,6 +48,7 @@ const SQL = {
       section_school_code = excluded.section_school_code, grading_periods = excluded.grading_periods,
       pulled_at = coalesce(excluded.pulled_at, realms.pulled_at)`,
   get: `${SELECT} WHERE r.id = ?`,
+  owner: `SELECT id, account_id, provider FROM realms WHERE id = ?`,
   listAll: `${SELECT} ORDER BY r.account_id, r.course_title, r.title, r.id`,
   listAccount: `${SELECT} WHERE r.account_id = ? ORDER BY r.course_title, r.title, r.id`,
   remove: `DELETE FROM realms WHERE id = ?`,
@@ -80,6 +81,7 @@ export class RealmsRepo {
     this.stmt = {
       upsert: db.prepare(SQL.upsert),
       get: db.prepare<[string], RealmRow>(SQL.get),
+      owner: db.prepare<[string], Pick<RealmRow, 'id' | 'account_id' | 'provider'>>(SQL.owner),
       listAll: db.prepare<[], RealmRow>(SQL.listAll),
       listAccount: db.prepare<[string], RealmRow>(SQL.listAccount),
       remove: db.prepare<[string]>(SQL.remove),
@@ -123,6 +125,15 @@ export class RealmsRepo {
   get(id: string): RealmSummary | null {
     const row = this.stmt.get.get(id);
     return row ? toSummary(row) : null;
+  }
+
+  /**
+   * Which account and LMS a realm belongs to, without get()'s counts: those read every pending op of the realm, which
+   * edits that run once per row (a bulk change of 100,000) cannot afford.
+   */
+  owner(id: string): { id: string; accountId: string; provider: RealmSummary['provider'] } | null {
+    const row = this.stmt.owner.get(id);
+    return row ? { id: row.id, accountId: row.account_id, provider: row.provider } : null;
   }
 
   /** For the realm list (RealmSchema), with roster and pending-edit counts. */

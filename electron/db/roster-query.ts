@@ -62,7 +62,7 @@ function filters(shape: Shape, c: Columns): string {
   return terms.map((term) => `\n      AND ${term}`).join('');
 }
 
-function rowsSql(shape: Shape): string {
+function rowsSql(shape: Shape, withNames = false): string {
   const server = filters(shape, {
     role: SERVER_ROLE,
     status: SERVER_STATUS,
@@ -82,7 +82,7 @@ function rowsSql(shape: Shape): string {
   return `
     SELECT r.id AS realm_id, r.title AS realm_title, e.enrollment_id, e.user_id, e.school_uid, e.display_name,
       e.sortable_name, e.sort_key, e.picture_url, ${SERVER_ROLE} AS role, ${SERVER_STATUS} AS status, e.role AS server_role, e.status AS server_status,
-      o.state AS op_state, ${OP_JSON} AS op
+      o.state AS op_state, ${OP_JSON} AS op${withNames ? ', e.name_first, e.name_last' : ''}
     FROM realms r
     JOIN enrollments e ON e.realm_no = r.no
     LEFT JOIN outbox o ON o.realm_id = r.id AND o.user_id = e.user_id AND ${NEWEST}
@@ -90,7 +90,7 @@ function rowsSql(shape: Shape): string {
     UNION ALL
     SELECT r.id, r.title, o.enrollment_id, o.user_id, coalesce(p.school_uid, ''), coalesce(p.display_name, o.user_id),
       coalesce(p.sortable_name, o.user_id), coalesce(p.sort_key, o.user_id), coalesce(p.picture_url, ''),
-      ${PENDING_ROLE}, ${PENDING_STATUS}, NULL, NULL, o.state, ${OP_JSON}
+      ${PENDING_ROLE}, ${PENDING_STATUS}, NULL, NULL, o.state, ${OP_JSON}${withNames ? ", coalesce(p.name_first, ''), coalesce(p.name_last, '')" : ''}
     FROM realms r
     JOIN outbox o ON o.realm_id = r.id
     LEFT JOIN people p ON p.account_id = o.account_id AND p.user_id = o.user_id
@@ -122,13 +122,34 @@ const TIE_BREAK = ['sort_key', 'user_id', 'realm_id', 'enrollment_id'];
 const RESULT = `realm_id, enrollment_id, user_id, school_uid, display_name, sortable_name, picture_url, role, status,
     server_role, server_status, op, count(*) OVER ()`;
 
-function pageSql(shape: Shape): string {
+function orderBy(shape: Shape): string {
   const keys = SORT_KEYS[shape.column];
   const order = [...keys.map((key) => `${key} ${shape.direction.toUpperCase()}`), ...TIE_BREAK.filter((key) => !keys.includes(key))];
+  return order.join(', ');
+}
+
+function pageSql(shape: Shape): string {
   return `
   SELECT ${RESULT}
   FROM (${rowsSql(shape)})
-  ORDER BY ${order.join(', ')}
+  ORDER BY ${orderBy(shape)}
+  LIMIT :limit OFFSET :offset`;
+}
+
+/** Every row with the first and last names (which pages do not carry), for reading a whole roster in one pass. */
+function allRowsSql(shape: Shape): string {
+  return `
+  SELECT ${RESULT.replace('count(*) OVER ()', '0')}, name_first, name_last
+  FROM (${rowsSql(shape, true)})
+  ORDER BY ${orderBy(shape)}`;
+}
+
+/** Only what names a row (its realm, and its enrollment id or its pending enroll's op id): selections of 100,000. */
+function refsSql(shape: Shape): string {
+  return `
+  SELECT realm_id, coalesce(enrollment_id, json_extract(op, '$[0]')), count(*) OVER ()
+  FROM (${rowsSql(shape)})
+  ORDER BY ${orderBy(shape)}
   LIMIT :limit OFFSET :offset`;
 }
 
@@ -155,6 +176,17 @@ type RawRow = [
 const TOTAL = 12;
 
 type Params = Record<string, string | number>;
+type RawRef = [realmId: string, enrollmentId: string, total: number];
+type RawFullRow = [...RawRow, nameFirst: string, nameLast: string];
+
+/** A roster row with the person's first and last names, as an export writes them. */
+export interface NamedRosterRow extends RosterRow {
+  firstName: string;
+  lastName: string;
+}
+
+/** A roster query without paging: which rows, in which order. */
+export type RosterSelection = Omit<RosterQueryParsed, 'offset' | 'limit'>;
 type PendingOp = NonNullable<RosterRow['pending']>;
 
 function toRow(raw: RawRow): RosterRow {
@@ -190,44 +222,90 @@ function toRow(raw: RawRow): RosterRow {
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class RosterQueryRepo {
-  /** One prepared statement per query shape (sort × filters present), built on first use; at most 112 of each. */
-  private readonly pages = new Map<string, Database.Statement<[Params], RawRow>>();
-  private readonly counts = new Map<string, Database.Statement<[Params], number>>();
+  /** One prepared statement per query shape (sort × filters present) and kind, built on first use; at most 112 of each. */
+  private readonly statements = new Map<string, Database.Statement<[Params], unknown>>();
+  private serverCountStmt: Database.Statement<[string], number> | undefined;
 
   constructor(private readonly db: Database.Database) {}
 
   query(q: RosterQueryParsed): RosterPage {
-    const search = q.search?.trim() ?? '';
-    const shape: Shape = {
-      column: q.sort.column,
-      direction: q.sort.direction,
-      statuses: q.statuses !== undefined,
-      roles: q.roles !== undefined,
-      search: search !== '',
-    };
-    const params: Params = { realms: JSON.stringify(q.realmIds), limit: q.limit, offset: q.offset };
-    if (shape.statuses) params.statuses = JSON.stringify(q.statuses);
-    if (shape.roles) params.roles = JSON.stringify(q.roles);
-    if (shape.search) {
-      params.like = `%${escapeLike(search)}%`;
-      params.key = nameSortKey(search);
-    }
-    const key = `${shape.column}:${shape.direction}:${+shape.statuses}${+shape.roles}${+shape.search}`;
-    const rows = this.page(key, shape).all(params);
+    const { shape, params, key } = prepare(q);
+    params.limit = q.limit;
+    params.offset = q.offset;
+    const rows = this.statement<RawRow>('page', key, () => pageSql(shape), 'raw').all(params);
     // Past the last page the window count has no row to ride on, so count separately.
-    const total = rows[0]?.[TOTAL] ?? (q.offset > 0 ? (this.count(key, shape).get(params) ?? 0) : 0);
+    const total = rows[0]?.[TOTAL] ?? (q.offset > 0 ? this.total(key, shape, params) : 0);
     return { rows: rows.map(toRow), total, offset: q.offset };
   }
 
-  private page(key: string, shape: Shape): Database.Statement<[Params], RawRow> {
-    let stmt = this.pages.get(key);
-    if (!stmt) this.pages.set(key, (stmt = this.db.prepare<[Params], RawRow>(pageSql(shape)).raw()));
-    return stmt;
+  /** The refs of a query's rows in its order (see refsSql), and how many rows match in all. */
+  refs(q: RosterQueryParsed): { refs: Array<{ realmId: string; enrollmentId: string }>; total: number } {
+    const { shape, params, key } = prepare(q);
+    params.limit = q.limit;
+    params.offset = q.offset;
+    const rows = this.statement<RawRef>('refs', key, () => refsSql(shape), 'raw').all(params);
+    const total = rows[0]?.[2] ?? (q.offset > 0 ? this.total(key, shape, params) : 0);
+    return { refs: rows.map(([realmId, enrollmentId]) => ({ realmId, enrollmentId })), total };
   }
 
-  private count(key: string, shape: Shape): Database.Statement<[Params], number> {
-    let stmt = this.counts.get(key);
-    if (!stmt) this.counts.set(key, (stmt = this.db.prepare<[Params], number>(countSql(shape)).pluck()));
+  /**
+   * Every row of a selection, one at a time, with first and last names. The cursor holds the connection: consume it
+   * synchronously, and write to the cache only after it is done.
+   */
+  *each(q: RosterSelection): Generator<NamedRosterRow> {
+    const { shape, params, key } = prepare(q);
+    for (const raw of this.statement<RawFullRow>('all', key, () => allRowsSql(shape), 'raw').iterate(params)) {
+      const [firstName, lastName] = raw.slice(TOTAL + 1) as [string, string];
+      yield { ...toRow(raw.slice(0, TOTAL + 1) as RawRow), firstName, lastName };
+    }
+  }
+
+  /** How many rows a selection has (no sorting, no paging). */
+  count(q: Omit<RosterSelection, 'sort'>): number {
+    const { shape, params, key } = prepare({ ...q, sort: { column: 'name', direction: 'asc' } });
+    return this.total(key, shape, params);
+  }
+
+  /** How many rows of the realms the LMS has (as last pulled): the roster without its pending enrolls. */
+  serverCount(realmIds: readonly string[]): number {
+    this.serverCountStmt ??= this.db
+      .prepare<[string], number>('SELECT count(*) FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id IN (SELECT value FROM json_each(?))')
+      .pluck();
+    return this.serverCountStmt.get(JSON.stringify(realmIds)) ?? 0;
+  }
+
+  private total(key: string, shape: Shape, params: Params): number {
+    return this.statement<number>('count', key, () => countSql(shape), 'pluck').get(params) ?? 0;
+  }
+
+  private statement<T>(kind: string, key: string, sql: () => string, mode: 'raw' | 'pluck'): Database.Statement<[Params], T> {
+    const name = `${kind}:${key}`;
+    let stmt = this.statements.get(name) as Database.Statement<[Params], T> | undefined;
+    if (!stmt) {
+      const prepared = this.db.prepare<[Params], T>(sql());
+      stmt = mode === 'raw' ? prepared.raw() : prepared.pluck();
+      this.statements.set(name, stmt as Database.Statement<[Params], unknown>);
+    }
     return stmt;
   }
+}
+
+/** The query's shape (which decides its SQL) and its parameters, paging left to the caller. */
+function prepare(q: RosterSelection): { shape: Shape; params: Params; key: string } {
+  const search = q.search?.trim() ?? '';
+  const shape: Shape = {
+    column: q.sort.column,
+    direction: q.sort.direction,
+    statuses: q.statuses !== undefined,
+    roles: q.roles !== undefined,
+    search: search !== '',
+  };
+  const params: Params = { realms: JSON.stringify(q.realmIds) };
+  if (shape.statuses) params.statuses = JSON.stringify(q.statuses);
+  if (shape.roles) params.roles = JSON.stringify(q.roles);
+  if (shape.search) {
+    params.like = `%${escapeLike(search)}%`;
+    params.key = nameSortKey(search);
+  }
+  return { shape, params, key: `${shape.column}:${shape.direction}:${+shape.statuses}${+shape.roles}${+shape.search}` };
 }

@@ -7,7 +7,7 @@
 import type { Cache } from '../db/cache';
 import type { LmsProvider } from '../lms/provider';
 import { Connectivity } from './connectivity';
-import { SyncEngine, type SyncReport } from './engine';
+import { SyncEngine, type SyncProgress, type SyncReport } from './engine';
 import type { Outbox } from './outbox';
 import { pullAccount } from './pull';
 import { SyncScheduler, type SchedulerTimers } from './scheduler';
@@ -35,6 +35,8 @@ interface AccountSync {
   connectivity: Connectivity;
   lastPullAt: number;
   lastRun: LastSyncRun | null;
+  /** The running sync's latest progress (the engine's, then the pull's); null when not syncing. */
+  progress: SyncProgress | null;
 }
 
 /** The account's most recent finished run, for the sync bar. */
@@ -58,7 +60,7 @@ export class BackgroundSync {
   start(accountId: string): void {
     if (this.accounts.has(accountId)) return;
     const connectivity = new Connectivity();
-    const entry: AccountSync = { connectivity, lastPullAt: -Infinity, lastRun: null, scheduler: undefined as unknown as SyncScheduler };
+    const entry: AccountSync = { connectivity, lastPullAt: -Infinity, lastRun: null, progress: null, scheduler: undefined as unknown as SyncScheduler };
     entry.scheduler = new SyncScheduler({
       ...this.options.scheduler,
       connectivity,
@@ -97,6 +99,11 @@ export class BackgroundSync {
     return this.accounts.get(accountId)?.lastRun ?? null;
   }
 
+  /** How far the account's running sync is; null when none runs. */
+  progressOf(accountId: string): SyncProgress | null {
+    return this.accounts.get(accountId)?.progress ?? null;
+  }
+
   /** The account was removed (signed out): no more syncs of it. A sync already running finishes. */
   stopAccount(accountId: string): void {
     this.accounts.get(accountId)?.scheduler.stop();
@@ -111,14 +118,20 @@ export class BackgroundSync {
   }
 
   private syncAndPull(accountId: string, entry: AccountSync): Promise<SyncReport> {
+    entry.progress = { phase: 'checking', done: 0, total: 0 };
     const run = this.runSyncAndPull(accountId, entry);
     this.running.add(run);
-    void run.finally(() => this.running.delete(run)).catch(() => undefined);
+    void run
+      .finally(() => {
+        this.running.delete(run);
+        entry.progress = null;
+      })
+      .catch(() => undefined);
     return run;
   }
 
   private async runSyncAndPull(accountId: string, entry: AccountSync): Promise<SyncReport> {
-    const report = await this.engine.sync(accountId);
+    const report = await this.engine.sync(accountId, { onProgress: (progress) => (entry.progress = progress) });
     if (report.outcome === 'unauthorized' && this.options.signInAgainHint) {
       const hint = await this.options.signInAgainHint(accountId).catch(() => null);
       if (hint) return { ...report, message: `The LMS refused the account's credentials (an expired or revoked sign-in); ${hint}. The queued edits are kept.` };
@@ -126,7 +139,10 @@ export class BackgroundSync {
     const due = this.now() - entry.lastPullAt >= (this.options.pullEveryMs ?? 30 * 60_000);
     if (due && (report.outcome === 'ok' || report.outcome === 'partial')) {
       try {
-        await pullAccount(this.options.cache, accountId, await this.options.provider(accountId));
+        entry.progress = { phase: 'refreshing', done: 0, total: this.options.cache.realms.list(accountId).length };
+        await pullAccount(this.options.cache, accountId, await this.options.provider(accountId), {
+          onRealm: ({ done, total }) => (entry.progress = { phase: 'refreshing', done, total }),
+        });
         entry.lastPullAt = this.now();
         entry.connectivity.report('online');
       } catch (error) {

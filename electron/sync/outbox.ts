@@ -368,7 +368,7 @@ export class Outbox {
     writeTransaction(this.cache.db, () => {
       const op = this.cache.outbox.require(opId);
       const realmId = op.realmId;
-      const cached = realmId !== null && this.cache.realms.get(realmId) !== null;
+      const cached = realmId !== null && this.cache.realms.owner(realmId) !== null;
       let after: View = ABSENT;
       if (op.kind === 'enroll' && realmId !== null && op.userId !== null) {
         const fields = complete(op.fields, op.base ? complete(op.base) : null);
@@ -451,11 +451,11 @@ export class Outbox {
   // ---------------------------------------------------------------- internals
 
   private requireRealm(realmId: string): RealmInfo {
-    const realm = this.cache.realms.get(realmId);
+    const realm = this.cache.realms.owner(realmId);
     if (!realm) {
       throw new EditError('unknown-realm', `Realm "${realmId}" is not in the offline cache; run \`roster pull\` first.`);
     }
-    return { id: realm.id, accountId: realm.accountId, provider: realm.provider };
+    return realm;
   }
 
   /** The person's cached (server) enrollment in the realm. */

@@ -24,7 +24,7 @@ export const createRealmsSlice: StateCreator<RosterStore, [], [], RealmsSlice> =
       const selected = get().selectedRealmId;
       const stillThere = realms.some((realm) => realm.id === selected);
       set({ realms, realmsLoaded: true, realmsError: null, selectedRealmId: stillThere ? selected : (realms[0]?.id ?? null) });
-      if (!stillThere && realms[0]) await get().loadRosterPage({ offset: 0 });
+      if (!stillThere) get().openRoster();
     } catch (error) {
       set({ realmsLoaded: true, realmsError: messageOf(error) });
     }
@@ -32,6 +32,6 @@ export const createRealmsSlice: StateCreator<RosterStore, [], [], RealmsSlice> =
   selectRealm(realmId) {
     if (get().selectedRealmId === realmId) return;
     set({ selectedRealmId: realmId });
-    void get().loadRosterPage({ offset: 0 });
+    get().openRoster();
   },
 });

@@ -1,84 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createServices, type Services, type ServicesOptions } from '../../electron/services';
-import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
+import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../electron/sandbox/sandbox-server';
-import { pullAccount } from '../../electron/sync/pull';
 import { CredentialVault, vaultKeyOf } from '../../electron/vault/credential-vault';
 import { BRIDGE_PATH_PREFIX } from '../../shared/bridge';
-import { launchChromium } from './chromium';
+import { SYNC_WAIT, useE2eHarness, type OpenAppOptions } from './harness';
 
 /**
- * The Accounts panel in Chromium over the browser host, real services on a fresh data folder, the real keychain
+ * The Accounts panel in Chromium over the browser host, the app runtime on a fresh data folder, the real keychain
  * (scripts/with-keyring.sh) and the sandbox LMS in this process: adding an account with an API key, signing in with
  * Schoology (a second page plays the user's browser on the school's authorize page), a denied sign-in, signing out
  * — and not one reply crossing the bridge carries the consumer secret or an access token.
  */
-const RENDERER_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer');
+const harness = useE2eHarness(import.meta.url);
 const service = `Roster Desk e2e ${randomUUID()}`;
 
-let browser: Browser;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   sandbox = await startSandbox({ seed: 'small', rateLimit: null });
 });
 
 afterAll(async () => {
-  await browser?.close();
   await sandbox?.close();
 });
 
-interface Running {
-  services: Services;
-  host: BrowserHost;
-  page: Page;
-  dataDir: string;
-  /** Uncaught errors and console errors (a CSP violation shows up here). */
-  pageErrors: string[];
-  /** The body of every reply to a bridge call (/api/…), in the order they came. */
-  replies: Array<Promise<string>>;
-}
-const running: Running[] = [];
-
-/** The built renderer in Chromium over the browser host and real services on a fresh data folder. */
-async function openApp(options: Partial<ServicesOptions> = {}): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-accounts-'));
-  const services = createServices({ dataDir, host: 'browser', vault: new CredentialVault({ service }), ...options });
-  const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR });
-  const page = await browser.newPage();
-  const app: Running = { services, host, page, dataDir, pageErrors: [], replies: [] };
-  running.push(app);
-  page.on('pageerror', (error) => app.pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') app.pageErrors.push(message.text());
-  });
-  // The app opens the school's page in a new tab itself (browser host); the tests play that tab separately.
-  page.on('popup', (popup) => void popup.close());
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname.startsWith(BRIDGE_PATH_PREFIX)) app.replies.push(response.text());
-  });
-  await page.goto(host.url);
-  return app;
-}
-
 afterEach(async () => {
-  for (const app of running.splice(0)) {
-    const errors = [...app.pageErrors];
-    await app.page.close();
-    await app.host.close();
-    app.services.close();
-    rmSync(app.dataDir, { recursive: true, force: true });
-    expect(errors, 'errors in the page').toEqual([]);
-  }
   for (const { account } of await keytar.findCredentials(service)) await keytar.deletePassword(service, account);
 });
+
+/**
+ * The app with no account (so no Sandbox district) and the test's own keychain service; with keepReplies, the body of
+ * every bridge reply (read as it arrives: a reload would make the earlier ones unreadable).
+ */
+async function openApp(options: OpenAppOptions = {}, keepReplies = false) {
+  const replies: Array<Promise<string>> = [];
+  const app = await harness.openApp({
+    sandbox: false,
+    vault: new CredentialVault({ service }),
+    ...options,
+    onPage: (page) => {
+      // The app opens the school's page in a new tab itself (browser host); the tests play that tab separately.
+      page.on('popup', (popup) => void popup.close());
+      page.on('response', (response) => {
+        if (keepReplies && new URL(response.url()).pathname.startsWith(BRIDGE_PATH_PREFIX)) replies.push(response.text());
+      });
+    },
+  });
+  return { ...app, replies };
+}
 
 async function openPanel(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Manage accounts' }).click();
@@ -112,7 +83,7 @@ async function answerSchoolPage(page: Page, decision: 'Allow' | 'Deny'): Promise
   await expect.poll(() => page.getByText("Waiting for you to allow Roster Desk at the school's page…").count()).toBe(1);
   const authorizeUrl = await page.getByRole('link', { name: "open the school's sign-in page" }).getAttribute('href');
   expect(authorizeUrl?.startsWith(`${sandbox.webUrl}/oauth/authorize?`)).toBe(true);
-  const school = await browser.newPage();
+  const school = await harness.browser().newPage();
   try {
     await school.goto(authorizeUrl!);
     await school.getByRole('button', { name: decision }).click();
@@ -135,7 +106,7 @@ async function signOut(page: Page): Promise<void> {
 
 describe('accounts in Chromium over the browser host', () => {
   it('adds, signs in (allowed and denied) and signs out, and no bridge reply carries a secret', async () => {
-    const { page, replies } = await openApp();
+    const { page, replies } = await openApp({}, true);
     await openPanel(page);
     await expect.poll(() => page.getByText('No LMS account yet. Add one').count()).toBe(1);
 
@@ -168,11 +139,13 @@ describe('accounts in Chromium over the browser host', () => {
   });
 
   it('warns before signing out that unsynced edits will be lost, operated by keyboard alone', async () => {
-    const { page, services } = await openApp();
+    const { page, services, runtime } = await openApp();
     await openPanel(page);
     await addTwoLegged(page);
     const accountId = `127.0.0.1-${sandbox.port}-45552`;
-    await pullAccount(services.cache, accountId, await services.accounts.providerFor(accountId));
+    // The new account syncs and pulls at once; the edit is queued after that run, so it stays unsynced.
+    await expect.poll(() => runtime.background.lastRunOf(accountId)?.report.outcome, SYNC_WAIT).toBe('ok');
+    await expect.poll(() => runtime.background.isSyncing(accountId), SYNC_WAIT).toBe(false);
     services.cache.outbox.enqueue({
       accountId,
       realmId: `${accountId}/sections/3719526`,

@@ -1,135 +1,89 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createServices, CACHE_FILE_NAME, type Services } from '../../electron/services';
-import { startBrowserHost, type BrowserHost } from '../../electron/host/browser-host';
-import { ACCOUNT_ID, SECTION_ID, seedSchool } from '../support/seed-cache';
-import { launchChromium } from './chromium';
+import { describe, expect, it } from 'vitest';
+import { CACHE_FILE_NAME } from '../../electron/services';
+import { ACCOUNT_ID, SECTION_ID } from '../support/seed-cache';
+import { UI_WAIT, useE2eHarness } from './harness';
+import { scrollRoster, seededSchool, shownValue } from './page-actions';
+import { screens } from './screens';
 
-const RENDERER_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer');
+/** The roster editor over a seeded offline cache: no LMS, nothing syncs; what staff read and find. */
+const { openApp, shot } = useE2eHarness(import.meta.url);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-interface Running {
-  services: Services;
-  host: BrowserHost;
-  page: Page;
-  dataDir: string;
-  /** Uncaught errors and console errors (a CSP violation shows up here). */
-  pageErrors: string[];
-}
-const running: Running[] = [];
-
-/** The built renderer in Chromium, served by the browser host over real services on a fresh data folder. */
-async function openApp(prepare: (dataDir: string) => void): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'roster-e2e-'));
-  prepare(dataDir);
-  const services = createServices({ dataDir, host: 'browser' });
-  const host = await startBrowserHost({ handlers: services.handlers, rendererDir: RENDERER_DIR });
-  const page = await browser.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(host.url);
-  const app = { services, host, page, dataDir, pageErrors };
-  running.push(app);
-  return app;
-}
-
-function seeded(extraStudents: number, pending?: (services: Services) => void) {
-  return (dataDir: string) => {
-    const services = createServices({ dataDir, host: 'browser' });
-    seedSchool(services.cache, extraStudents);
-    pending?.(services);
-    services.close();
-  };
-}
-
-afterEach(async () => {
-  for (const app of running.splice(0)) {
-    const errors = [...app.pageErrors];
-    await app.page.close();
-    await app.host.close();
-    app.services.close();
-    rmSync(app.dataDir, { recursive: true, force: true });
-    expect(errors, 'errors in the page').toEqual([]);
-  }
-});
-
-const rosterRows = (page: Page) => page.getByRole('table').locator('tbody tr');
-
-describe('the roster editor in Chromium over the browser host', () => {
-  it('opens on the first cached section and lists its people from the offline cache', async () => {
-    const { page } = await openApp(seeded(0));
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: 'Algebra I · P3' }).count()).toBe(1);
-    await expect.poll(() => page.getByRole('rowheader', { name: 'James Howlett' }).count()).toBe(1);
-    await expect.poll(() => page.getByRole('rowheader', { name: 'Mr. Strickland' }).count()).toBe(1);
-    const howlett = page.getByRole('row', { name: /James Howlett/ });
-    expect(await howlett.innerText()).toMatch(/s1\s+Member\s+Active/);
+describe('the roster editor over the offline cache', () => {
+  it('opens on the first cached section and lists its people', async () => {
+    const { page } = await openApp({ prepare: seededSchool(0) });
+    const ui = screens(page);
+    await expect.poll(() => ui.roster.getAttribute('aria-label'), UI_WAIT).toBe('Roster of Algebra I · P3');
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['James Howlett', 'Mr. Strickland']);
+    expect(await ui.row('James Howlett').innerText()).toContain('s1');
+    expect(await shownValue(ui.roleOf('James Howlett'))).toBe('Member');
+    expect(await shownValue(ui.statusOf('James Howlett'))).toBe('Active');
+    expect(await shownValue(ui.roleOf('Mr. Strickland'))).toBe('Admin');
+    await expect.poll(() => ui.peopleCount.innerText(), UI_WAIT).toBe('2 people');
+    await shot(page, 'roster');
   });
 
   it('groups sections under their course in the sidebar, with head counts', async () => {
-    const { page } = await openApp(seeded(3));
-    const nav = page.getByRole('navigation', { name: 'Courses and groups' });
-    await expect.poll(() => nav.getByRole('heading', { name: 'Algebra I' }).count()).toBe(1);
-    await expect.poll(() => nav.getByRole('button', { name: /Algebra I · P3/ }).innerText()).toContain('5');
+    const { page } = await openApp({ prepare: seededSchool(3) });
+    const ui = screens(page);
+    await expect.poll(() => ui.sidebar.getByRole('heading', { name: 'Algebra I' }).count(), UI_WAIT).toBe(1);
+    await expect.poll(() => ui.realm('Algebra I · P3').innerText(), UI_WAIT).toContain('5');
+    await expect.poll(() => ui.realm('Algebra I · P5').count(), UI_WAIT).toBe(1);
   });
 
-  it('finds a person by text search and by school ID', async () => {
-    const { page } = await openApp(seeded(30));
-    await expect.poll(() => page.getByText('1–32 of 32').count()).toBe(1);
-    const search = page.getByRole('searchbox', { name: 'Search people by name or school ID' });
-    await search.fill('howl');
-    await expect.poll(() => rosterRows(page).allInnerTexts()).toEqual([expect.stringContaining('James Howlett')]);
-    await search.fill('s9007');
-    await expect.poll(() => rosterRows(page).allInnerTexts()).toEqual([expect.stringContaining('Student Number 007')]);
+  it('finds a person by name and by school ID, and says how many of how many match', async () => {
+    const { page } = await openApp({ prepare: seededSchool(30) });
+    const ui = screens(page);
+    await expect.poll(() => ui.peopleCount.innerText(), UI_WAIT).toBe('32 people');
+    await ui.search.fill('howl');
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['James Howlett']);
+    await expect.poll(() => ui.peopleCount.innerText(), UI_WAIT).toBe('1 of 32 people');
+    await ui.search.fill('s9007');
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['Student Number 007']);
   });
 
   it('filters by role and sorts by a column header (names sort by surname)', async () => {
-    const { page } = await openApp(seeded(2));
-    await expect.poll(() => rosterRows(page).count()).toBe(4);
-    await page.getByRole('combobox', { name: 'Filter by role' }).selectOption({ label: 'Admin' });
-    await expect.poll(() => rosterRows(page).allInnerTexts()).toEqual([expect.stringContaining('Mr. Strickland')]);
-    await page.getByRole('combobox', { name: 'Filter by role' }).selectOption({ label: 'Any role' });
-    const names = () => page.getByRole('rowheader').allInnerTexts();
-    await expect.poll(names).toEqual(['James Howlett', 'Student Number 001', 'Student Number 002', 'Mr. Strickland']);
-    await page.getByRole('button', { name: 'Name' }).click();
-    await expect.poll(() => page.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('descending');
-    await expect.poll(names).toEqual(['Mr. Strickland', 'Student Number 002', 'Student Number 001', 'James Howlett']);
+    const { page } = await openApp({ prepare: seededSchool(2) });
+    const ui = screens(page);
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['James Howlett', 'Student Number 001', 'Student Number 002', 'Mr. Strickland']);
+    await ui.roleFilter.selectOption({ label: 'Admin' });
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['Mr. Strickland']);
+    await ui.roleFilter.selectOption({ index: 0 });
+    await expect.poll(() => ui.names(), UI_WAIT).toHaveLength(4);
+    await ui.sortButton('Name').click();
+    await expect.poll(() => ui.columnHeader('Name').getAttribute('aria-sort'), UI_WAIT).toBe('descending');
+    await expect.poll(() => ui.names(), UI_WAIT).toEqual(['Mr. Strickland', 'Student Number 002', 'Student Number 001', 'James Howlett']);
   });
 
-  it('pages through a long roster a page at a time', async () => {
-    const { page } = await openApp(seeded(148));
-    await expect.poll(() => page.getByText('1–100 of 150').count()).toBe(1);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => page.getByText('101–150 of 150').count()).toBe(1);
-    expect(await rosterRows(page).count()).toBe(50);
+  it('keeps only the rows on screen in the page and reaches the last of a long roster by scrolling', async () => {
+    const { page } = await openApp({ prepare: seededSchool(1998) });
+    const ui = screens(page);
+    await expect.poll(() => ui.peopleCount.innerText(), UI_WAIT).toMatch(/^2,?000 people$/);
+    await expect.poll(async () => (await ui.names())[0], UI_WAIT).toBe('James Howlett');
+    const rendered = await ui.grid.getByRole('rowheader').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(200);
+    await scrollRoster(ui.grid, 'bottom');
+    await expect.poll(async () => (await ui.names()).at(-1), UI_WAIT).toBe('Mr. Strickland');
   });
 
   it('shows a queued edit overlaid on the server state, marked as pending', async () => {
-    const { page } = await openApp(
-      seeded(0, (services) =>
+    const { page } = await openApp({
+      prepare: seededSchool(0, (services) =>
         services.cache.outbox.enqueue({ accountId: ACCOUNT_ID, realmId: SECTION_ID, kind: 'update', enrollmentId: '44783136', fields: { status: 'inactive' }, base: { status: 'active' } }),
       ),
-    );
-    const howlett = page.getByRole('row', { name: /James Howlett/ });
-    await expect.poll(() => howlett.innerText()).toMatch(/Archived\s+Changed/);
-    await expect.poll(() => page.getByRole('button', { name: /Algebra I · P3/ }).getByLabel('1 pending edits').count()).toBe(1);
+    });
+    const ui = screens(page);
+    await expect.poll(() => shownValue(ui.statusOf('James Howlett')), UI_WAIT).toBe('Archived');
+    expect(await ui.row('James Howlett').innerText()).toContain('Changed');
+    await expect.poll(() => ui.realm('Algebra I · P3').getByLabel('1 pending edits').count(), UI_WAIT).toBe(1);
+    await expect.poll(() => ui.pendingButtonWith(1).count(), UI_WAIT).toBe(1);
   });
 
   it('tells staff when a damaged cache was moved aside, and opens empty', async () => {
-    const { page } = await openApp((dataDir) => writeFileSync(join(dataDir, CACHE_FILE_NAME), 'this is not a database'.repeat(300)));
-    await expect.poll(() => page.getByRole('status').innerText()).toMatch(/moved aside/i);
-    await expect.poll(() => page.getByText(/No rosters cached yet/).count()).toBe(1);
+    const { page } = await openApp({ prepare: (dataDir) => writeFileSync(join(dataDir, CACHE_FILE_NAME), 'this is not a database'.repeat(300)) });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /moved aside/i }).count(), UI_WAIT).toBe(1);
+    await expect.poll(() => page.getByText(/No rosters cached yet/).count(), UI_WAIT).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useRosterStore } from '../../store';
 import { groupRealms } from './group-realms';
+import './realms.css';
 
 export function RealmSidebar() {
   const realms = useRosterStore((s) => s.realms);
@@ -8,8 +9,23 @@ export function RealmSidebar() {
   const realmsError = useRosterStore((s) => s.realmsError);
   const selectedRealmId = useRosterStore((s) => s.selectedRealmId);
   const selectRealm = useRosterStore((s) => s.selectRealm);
+  const openExport = useRosterStore((s) => s.openExport);
   const [filter, setFilter] = useState('');
+  const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set());
   const grouped = useMemo(() => groupRealms(realms, filter), [realms, filter]);
+  // A realm that went away (signed out, no longer the account's) is no longer exported, checked or not.
+  const toExport = useMemo(() => realms.filter((realm) => checked.has(realm.id)).map((realm) => realm.id), [realms, checked]);
+  const exportLabel = `Export ${toExport.length} ${toExport.length === 1 ? 'roster' : 'rosters'}`;
+  const exportTitle = toExport.length === 1 ? (realms.find((realm) => realm.id === toExport[0])?.title ?? '1 roster') : `${toExport.length} rosters`;
+
+  const toggleChecked = (realmId: string, on: boolean) => {
+    setChecked((previous) => {
+      const next = new Set(previous);
+      if (on) next.add(realmId);
+      else next.delete(realmId);
+      return next;
+    });
+  };
 
   return (
     <nav className="sidebar" aria-label="Courses and groups">
@@ -21,6 +37,16 @@ export function RealmSidebar() {
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
       />
+      {toExport.length > 0 && (
+        <div className="sidebar__export">
+          <button type="button" className="sidebar__export-button" onClick={() => openExport(toExport, exportTitle)}>
+            {exportLabel}
+          </button>
+          <button type="button" className="link-button" aria-label="Clear export choice" onClick={() => setChecked(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
       {realmsError && <p role="alert" className="sidebar__empty">{realmsError}</p>}
       {realmsLoaded && !realmsError && realms.length === 0 && (
         <p className="sidebar__empty">No rosters cached yet. Add an LMS account to pull your courses and groups.</p>
@@ -30,7 +56,14 @@ export function RealmSidebar() {
           <h2>{group.label}</h2>
           <ul>
             {group.realms.map((realm) => (
-              <li key={realm.id}>
+              <li key={realm.id} className="realm-item">
+                <input
+                  type="checkbox"
+                  className="realm-item__check"
+                  aria-label={`Include ${realm.title} in export`}
+                  checked={checked.has(realm.id)}
+                  onChange={(event) => toggleChecked(realm.id, event.target.checked)}
+                />
                 <button
                   type="button"
                   className="realm-button"

@@ -1,55 +1,69 @@
-import { useRosterStore } from '../../store';
-import { ROLES, STATUSES, roleLabel, statusLabel, type Role, type Status } from '../../../shared/domain/roles';
+import { roleLabel, statusLabel, type Role, type Status } from '../../../shared/domain/roles';
 import type { Provider } from '../../../shared/domain/provider';
+import { useRosterStore } from '../../store';
+import { selectRosterQuery } from '../../store/roster-view-slice';
+import { rolesFor, statusesFor } from './provider-vocabulary';
 
-/** Schoology only knows admin and member; offering TA or observer there would be a lie. */
-const rolesFor = (provider: Provider): Role[] => (provider === 'schoology' ? ['teacher', 'student'] : [...ROLES]);
-const statusesFor = (provider: Provider): Status[] =>
-  provider === 'schoology' ? ['active', 'completed', 'invited', 'requested', 'inactive'] : STATUSES.filter((s) => s !== 'requested');
+interface RosterToolbarProps {
+  provider: Provider;
+  onAddPeople(): void;
+  onJoinWithCode(): void;
+}
 
-export function RosterToolbar({ provider }: { provider: Provider }) {
-  const query = useRosterStore((s) => s.rosterQuery);
-  const load = useRosterStore((s) => s.loadRosterPage);
+/** Search and filters (every key press queries at once: the newest answer wins), and what to do with the roster. */
+export function RosterToolbar({ provider, onAddPeople, onJoinWithCode }: RosterToolbarProps) {
+  const query = useRosterStore(selectRosterQuery);
+  const setQuery = useRosterStore((s) => s.setRosterQuery);
+  const exportRoster = useRosterStore((s) => s.exportRosterView);
 
   return (
-    <div className="toolbar" role="search">
-      <input
-        type="search"
-        aria-label="Search people by name or school ID"
-        placeholder="Search name or school ID"
-        value={query.search}
-        onChange={(event) => void load({ search: event.target.value, offset: 0 })}
-      />
-      <label>
-        Role
-        <select
-          aria-label="Filter by role"
-          value={query.roles[0] ?? ''}
-          onChange={(event) => void load({ roles: event.target.value ? [event.target.value as Role] : [], offset: 0 })}
-        >
-          <option value="">Any role</option>
-          {rolesFor(provider).map((role) => (
-            <option key={role} value={role}>
-              {roleLabel(provider, role)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Status
-        <select
-          aria-label="Filter by status"
-          value={query.statuses[0] ?? ''}
-          onChange={(event) => void load({ statuses: event.target.value ? [event.target.value as Status] : [], offset: 0 })}
-        >
-          <option value="">Any status</option>
-          {statusesFor(provider).map((status) => (
-            <option key={status} value={status}>
-              {statusLabel(provider, status)}
-            </option>
-          ))}
-        </select>
-      </label>
+    <div className="toolbar roster-toolbar">
+      <div role="search" className="roster-toolbar__find">
+        <input
+          type="search"
+          aria-label="Search people by name or school ID"
+          placeholder="Search name or school ID"
+          value={query.search}
+          onChange={(event) => setQuery({ search: event.target.value })}
+        />
+        <label>
+          Role
+          <select aria-label="Filter by role" value={query.roles[0] ?? ''} onChange={(event) => setQuery({ roles: event.target.value ? [event.target.value as Role] : [] })}>
+            <option value="">Any role</option>
+            {rolesFor(provider).map((role) => (
+              <option key={role} value={role}>
+                {roleLabel(provider, role)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select
+            aria-label="Filter by status"
+            value={query.statuses[0] ?? ''}
+            onChange={(event) => setQuery({ statuses: event.target.value ? [event.target.value as Status] : [] })}
+          >
+            <option value="">Any status</option>
+            {statusesFor(provider).map((status) => (
+              <option key={status} value={status}>
+                {statusLabel(provider, status)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="roster-toolbar__actions">
+        <button type="button" onClick={onAddPeople}>
+          Add people
+        </button>
+        <button type="button" onClick={onJoinWithCode}>
+          Join with access code
+        </button>
+        <button type="button" onClick={() => void exportRoster()}>
+          Export roster
+        </button>
+      </div>
     </div>
   );
 }

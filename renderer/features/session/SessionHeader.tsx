@@ -1,6 +1,8 @@
 import { useRosterStore } from '../../store';
 import { selectAccountsPanelOpen } from '../../store/accounts-slice';
 import { ACCOUNTS_PANEL_ID } from '../accounts/AccountsPanel';
+import { selectPendingPanelOpen, selectPendingTotal } from '../../store/outbox-slice';
+import { PENDING_PANEL_ID } from '../pending/pending-panel-id';
 
 export function SessionHeader() {
   const accounts = useRosterStore((s) => s.accounts);
@@ -8,6 +10,9 @@ export function SessionHeader() {
   const panelOpen = useRosterStore(selectAccountsPanelOpen);
   const openPanel = useRosterStore((s) => s.openAccountsPanel);
   const closePanel = useRosterStore((s) => s.closeAccountsPanel);
+  const pendingTotal = useRosterStore(selectPendingTotal);
+  const pendingOpen = useRosterStore(selectPendingPanelOpen);
+  const togglePending = useRosterStore((s) => s.togglePendingPanel);
 
   return (
     <header className="app-header">
@@ -30,6 +35,15 @@ export function SessionHeader() {
         onClick={panelOpen ? closePanel : openPanel}
       >
         Manage accounts
+      </button>
+      <button
+        type="button"
+        className="app-header__button"
+        aria-expanded={pendingOpen}
+        aria-controls={pendingOpen ? PENDING_PANEL_ID : undefined}
+        onClick={togglePending}
+      >
+        Pending changes ({pendingTotal})
       </button>
       {appInfo && <span className="app-header__version">v{appInfo.version}</span>}
     </header>

@@ -308,7 +308,7 @@ describe('syncNow and syncStatus', () => {
   it('says so when nothing syncs the account, and names an unknown account', async () => {
     // The account is not synced here (as in a host without a keychain).
     background.stopAccount(ACCOUNT);
-    expect(await value<SyncStatus[]>('syncStatus')).toEqual([{ accountId: ACCOUNT, connectivity: 'unknown', syncing: false, lastRun: null, pending: 0 }]);
+    expect(await value<SyncStatus[]>('syncStatus')).toEqual([{ accountId: ACCOUNT, connectivity: 'unknown', syncing: false, lastRun: null, pending: 0, progress: null }]);
     expect(await failure('syncNow', { accountId: ACCOUNT })).toMatchObject({ code: 'sync_unavailable' });
     expect(await failure('syncNow', { accountId: 'nobody' })).toMatchObject({ code: 'unknown_account' });
   });

@@ -46,6 +46,10 @@ function fakeHandlers(): RosterApiHandlers {
     resolveConflict: vi.fn(() => ({ opId: 'op1', choice: 'keep-mine' as const })),
     syncNow: vi.fn(() => ({ outcome: 'ok' as const, applied: 0, done: 0, rejected: 0, conflicts: 0, requeued: 0, requests: { reads: 0, writes: 0 }, refreshedRealms: 0, message: null, runId: null })),
     syncStatus: vi.fn(() => []),
+    findPeople: vi.fn(() => []),
+    queryRosterRefs: vi.fn(() => ({ refs: [], total: 0 })),
+    editFiltered: vi.fn(() => ({ queued: 0, merged: 0, cancelled: 0, skipped: 0 })),
+    exportRoster: vi.fn(() => ({ fileName: 'roster.csv', mimeType: 'text/csv;charset=utf-8', content: '', rows: 0 })),
   };
 }
 

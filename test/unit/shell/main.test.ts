@@ -96,12 +96,11 @@ const services = vi.hoisted(() => ({
     listRealms: vi.fn(() => []),
     queryRoster: vi.fn(() => ({ rows: [], total: 0, offset: 0 })),
   },
-  notice: null as string | null,
-  close: vi.fn(),
 }));
+const runtime = vi.hoisted(() => ({ services, background: {}, district: null, close: vi.fn(async () => {}) }));
 
 vi.mock('electron', () => fake.module);
-vi.mock('../../../electron/services', () => ({ createServices: vi.fn((_options: unknown) => services) }));
+vi.mock('../../../electron/app-runtime', () => ({ startAppRuntime: vi.fn(async (_options: unknown) => runtime) }));
 
 // main.ts resolves the build outputs relative to its own file: from electron/main.ts that is the repo root.
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -146,24 +145,30 @@ describe('main process startup', () => {
   it('quits at once when another instance holds the lock', async () => {
     fake.state.lock = false;
     await startMain();
-    const { createServices } = await import('../../../electron/services');
+    const { startAppRuntime } = await import('../../../electron/app-runtime');
     expect(fake.module.app.quit).toHaveBeenCalled();
     expect(fake.state.windows).toHaveLength(0);
     expect(fake.module.ipcMain.handle).not.toHaveBeenCalled();
-    expect(createServices).not.toHaveBeenCalled();
+    expect(startAppRuntime).not.toHaveBeenCalled();
   });
 
-  it('builds the services on the user-data dir and registers every API channel', async () => {
+  it('builds the app runtime on the user-data dir (the Sandbox district when no account exists) and registers every API channel', async () => {
     await startMain();
-    const { createServices } = await import('../../../electron/services');
-    expect(createServices).toHaveBeenCalledWith({ dataDir: '/fake/userData', host: 'electron', openExternal: expect.any(Function) });
+    const { startAppRuntime } = await import('../../../electron/app-runtime');
+    expect(startAppRuntime).toHaveBeenCalledWith({
+      dataDir: '/fake/userData',
+      host: 'electron',
+      sandbox: 'auto',
+      openExternal: expect.any(Function),
+      log: expect.any(Function),
+    });
     expect([...fake.state.ipc.keys()].sort()).toEqual(ROSTER_API_METHODS.map(channelOf).sort());
   });
 
   it("gives the services a way to open the school's sign-in page in the user's browser, for http(s) pages only", async () => {
     await startMain();
-    const { createServices } = await import('../../../electron/services');
-    const options = vi.mocked(createServices).mock.calls.at(-1)?.[0] as { openExternal: (url: string) => void };
+    const { startAppRuntime } = await import('../../../electron/app-runtime');
+    const options = vi.mocked(startAppRuntime).mock.calls.at(-1)?.[0] as { openExternal: (url: string) => void };
     fake.module.shell.openExternal.mockClear();
     options.openExternal('https://district.schoology.com/oauth/authorize?oauth_token=T');
     expect(fake.module.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://district.schoology.com/oauth/authorize?oauth_token=T');
@@ -230,10 +235,8 @@ describe('main process startup', () => {
   });
 
   it('tells staff why and exits when the services cannot be built', async () => {
-    const { createServices } = await import('../../../electron/services');
-    vi.mocked(createServices).mockImplementationOnce(() => {
-      throw new Error('The cache folder is not writable');
-    });
+    const { startAppRuntime } = await import('../../../electron/app-runtime');
+    vi.mocked(startAppRuntime).mockRejectedValueOnce(new Error('The cache folder is not writable'));
     await startMain();
     expect(fake.module.dialog.showErrorBox).toHaveBeenCalledWith('Roster Desk could not start', 'The cache folder is not writable');
     expect(fake.module.app.exit).toHaveBeenCalledWith(1);
@@ -241,11 +244,28 @@ describe('main process startup', () => {
     expect(fake.state.ipc.size).toBe(0);
   });
 
-  it('unregisters the API and closes the services on quit', async () => {
+  it('holds the quit until the runtime closed (a running sync finishes), then unregisters the API and exits', async () => {
     await startMain();
-    fake.module.app.emit('will-quit');
+    let finishClosing: () => void = () => {};
+    runtime.close.mockImplementationOnce(() => new Promise<void>((resolve) => (finishClosing = resolve)));
+    const quit = { preventDefault: vi.fn() };
+    fake.module.app.emit('will-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalledTimes(1);
     expect(fake.state.ipc.size).toBe(0);
-    expect(services.close).toHaveBeenCalledTimes(1);
+    expect(fake.module.app.exit).not.toHaveBeenCalled();
+    finishClosing();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.module.app.exit).toHaveBeenCalledWith(0);
+  });
+
+  it('lets the second will-quit (from app.exit) through without closing again', async () => {
+    await startMain();
+    fake.module.app.emit('will-quit', { preventDefault: vi.fn() });
+    const again = { preventDefault: vi.fn() };
+    fake.module.app.emit('will-quit', again);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(again.preventDefault).not.toHaveBeenCalled();
+    expect(runtime.close).toHaveBeenCalledTimes(1);
   });
 });
 
