@@ -130,6 +130,35 @@ describe('paging', () => {
   it('counts only rows that match the filters', () => {
     expect(query({ statuses: ['active'], limit: 1 }).total).toBe(3);
   });
+
+  it('cuts later pages from the ordered rows, pending enrolls and removals included, exactly as one page of all', () => {
+    enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: E.uid, fields: { role: 'ta', status: 'invited' } });
+    enqueue({ accountId: 'acme', realmId: ONE, kind: 'remove', enrollmentId: B.id });
+    for (const sort of [{ column: 'name', direction: 'asc' }, { column: 'status', direction: 'desc' }] as const) {
+      const whole = query({ sort, limit: 100 });
+      const paged = [0, 2, 4].flatMap((offset) => query({ sort, limit: 2, offset }).rows);
+      expect(paged).toEqual(whole.rows);
+    }
+  });
+
+  it('answers a page after an edit with the edit in it (a write retires the ordered rows)', () => {
+    expect(letters(query({ limit: 2, offset: 2 }))).toBe('DA');
+    enqueue({ accountId: 'acme', realmId: ONE, kind: 'update', enrollmentId: D.id, fields: { status: 'inactive' }, base: { status: 'completed' } });
+    const page = query({ limit: 2, offset: 2 });
+    expect(row(page, D.uid)).toMatchObject({ status: 'inactive', pending: { kind: 'update' } });
+    cache.enrollments.replaceRealmSnapshot(ONE, [A, B, D].map((p) => enrollment(p, 'sections/1')));
+    expect(query({ limit: 2, offset: 2 })).toMatchObject({ total: 4 });
+    expect(letters(query({ limit: 2, offset: 2 }))).toBe('AB');
+  });
+
+  it('gives the refs of a query in its order, a queued enroll by its op id', () => {
+    const op = enqueue({ accountId: 'acme', realmId: ONE, kind: 'enroll', userId: E.uid, fields: { role: 'ta', status: 'invited' } });
+    const refs = cache.roster.refs(RosterQuerySchema.parse({ realmIds: [ONE], limit: 100 }));
+    expect(refs).toEqual({
+      total: 5,
+      refs: [op.id, C.id, D.id, A.id, B.id].map((enrollmentId) => ({ realmId: ONE, enrollmentId })),
+    });
+  });
 });
 
 describe('realms', () => {
