@@ -63,6 +63,7 @@ export async function startAppRuntime(options: AppRuntimeOptions): Promise<AppRu
           `${district.pulled.enrollments} enrollments pulled into the offline cache.`,
       );
     }
+    if (!district) retireSandboxDistrict(services, log);
     // Edits queued earlier (by the CLI, or before the last shutdown) go out, and rosters stay fresh, while it runs.
     const { accounts } = services;
     // The LMS accounts' credentials live in the keychain. Without one the cache still opens (rosters can be read and
@@ -114,4 +115,23 @@ export async function startAppRuntime(options: AppRuntimeOptions): Promise<AppRu
       return closing;
     },
   };
+}
+
+/**
+ * A run without the Sandbox district (the user has an LMS account of their own now) drops the district an earlier run
+ * left in the cache: its address is dead and its rosters would sit in the sidebar beside the school's for ever. Unless
+ * edits made to it have not synced: those are never dropped silently, so it stays until `--sandbox` syncs them.
+ */
+function retireSandboxDistrict(services: Services, log: (line: string) => void): void {
+  const { cache } = services;
+  if (!cache.accounts.get(SANDBOX_ACCOUNT_ID)) return;
+  const unsynced = cache.outbox.listByAccount(SANDBOX_ACCOUNT_ID).length;
+  if (unsynced === 0) {
+    cache.accounts.remove(SANDBOX_ACCOUNT_ID);
+    return;
+  }
+  log(
+    `the Sandbox district has ${unsynced} unsynced ${unsynced === 1 ? 'edit' : 'edits'}; it stays until they are synced ` +
+      '(start with --sandbox) or discarded in Pending changes.',
+  );
 }

@@ -1,13 +1,13 @@
 /**
  * A queued edit in words, for the pending-changes panel and anything else that lists edits to staff:
  * "Make James Howlett an admin of Algebra I · P3", "Remove Mr. Strickland from Algebra I · P3",
- * "Set James Howlett's status to completed in Algebra I · P3".
+ * "Set James Howlett's status to expired in Algebra I · P3" (roles and statuses in the words of the realm's LMS).
  *
  * Pure (no Node, no cache): the caller looks up the person's name and the realm's titles and passes them in, so the
  * renderer, the main process and the CLI can all use it.
  */
 import type { Provider } from './domain/provider';
-import type { Role, Status } from './domain/roles';
+import { statusLabel, type Role, type Status } from './domain/roles';
 
 export interface SentenceOp {
   kind: 'enroll' | 'update' | 'remove' | 'access_code';
@@ -60,7 +60,10 @@ export function roleWords(role: Role, provider: Provider | null): string {
   return ROLE_WORDS[role];
 }
 
-export const statusWords = (status: Status): string => STATUS_WORDS[status];
+/** The status as staff of that LMS read it in the roster (Schoology's "archived", "expired"), lower-case. */
+export function statusWords(status: Status, provider: Provider | null): string {
+  return provider ? statusLabel(provider, status).toLowerCase() : STATUS_WORDS[status];
+}
 
 /** The op as one sentence, without a final full stop. */
 export function describeEdit(op: SentenceOp, names: SentenceNames): string {
@@ -71,13 +74,13 @@ export function describeEdit(op: SentenceOp, names: SentenceNames): string {
   switch (op.kind) {
     case 'enroll': {
       const as = role ? ` as ${roleWords(role, provider)}` : '';
-      const state = status && status !== 'active' ? ` (${statusWords(status)})` : '';
+      const state = status && status !== 'active' ? ` (${statusWords(status, provider)})` : '';
       return `Add ${who} to ${where}${as}${state}`;
     }
     case 'update':
-      if (role && status) return `Make ${who} ${roleWords(role, provider)} of ${where} and set their status to ${statusWords(status)}`;
+      if (role && status) return `Make ${who} ${roleWords(role, provider)} of ${where} and set their status to ${statusWords(status, provider)}`;
       if (role) return `Make ${who} ${roleWords(role, provider)} of ${where}`;
-      if (status) return `Set ${possessive(who)} status to ${statusWords(status)} in ${where}`;
+      if (status) return `Set ${possessive(who)} status to ${statusWords(status, provider)} in ${where}`;
       return `Change ${possessive(who)} enrollment in ${where}`;
     case 'remove':
       return `Remove ${who} from ${where}`;

@@ -33,7 +33,7 @@ describe('a newcomer on the Sandbox district', () => {
     await expect.poll(() => ui.pendingButtonWith(2).count(), UI_WAIT).toBe(1);
     await ui.pendingButtonWith(2).click();
     await expect.poll(() => ui.pendingItems.allInnerTexts(), UI_WAIT).toEqual([
-      expect.stringContaining("Set James Howlett's status to inactive in Algebra I · P3"),
+      expect.stringContaining("Set James Howlett's status to archived in Algebra I · P3"),
       expect.stringContaining(`Make ${member.name} an admin of Algebra I · P3`),
     ]);
     await shot(page, 'offline-pending');

@@ -9,7 +9,7 @@ import { screens } from './screens';
  */
 const { openApp, shot } = useE2eHarness(import.meta.url);
 
-const ARCHIVE_HOWLETT = "Set James Howlett's status to inactive in Algebra I · P3";
+const ARCHIVE_HOWLETT = "Set James Howlett's status to archived in Algebra I · P3";
 const STRICKLAND_MEMBER = 'Make Mr. Strickland a member of Algebra I · P3';
 
 async function openWithTwoEdits() {

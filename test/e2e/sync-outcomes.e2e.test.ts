@@ -38,7 +38,7 @@ describe('sync outcomes in the pending panel', () => {
 
     // Mine: Archived; the LMS meanwhile: Expired.
     await overtakenStatusEdit(ui, sandbox, 'Archived', 2);
-    const archive = "Set James Howlett's status to inactive in Algebra I · P3";
+    const archive = "Set James Howlett's status to archived in Algebra I · P3";
     await expect.poll(() => ui.keepMine(archive).count(), SYNC_WAIT).toBe(1);
     await expect.poll(() => ui.pendingPanel.getByRole('heading', { name: 'Conflicts' }).count(), UI_WAIT).toBe(1);
     const table = ui.pendingPanel.getByRole('table');

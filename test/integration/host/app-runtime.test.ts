@@ -66,6 +66,36 @@ describe('startAppRuntime', () => {
     expect(withAccount.services.cache.accounts.list().map((account) => account.id)).toEqual(['school']);
   });
 
+  it('drops the Sandbox district an earlier run left once the user has an LMS account of their own', async () => {
+    await (await start()).close();
+    const services = createServices({ dataDir: join(dir, 'data'), host: 'browser' });
+    services.cache.accounts.save({ id: 'school', name: 'Schoology · school', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
+    services.close();
+
+    const runtime = await start();
+
+    expect(runtime.services.cache.accounts.list().map((account) => account.id)).toEqual(['school']);
+    expect(await runtime.services.handlers.listRealms(undefined)).toEqual([]);
+  });
+
+  it('keeps a left-over Sandbox district that still has unsynced edits, and says why', async () => {
+    const first = await start();
+    const [realm] = await first.services.handlers.listRealms(undefined);
+    const { rows } = first.services.cache.roster.query({ realmIds: [realm!.id], sort: { column: 'name', direction: 'asc' }, offset: 0, limit: 1 });
+    await first.background.stop();
+    await first.services.handlers.applyEdits({ edits: [{ kind: 'remove', realmId: realm!.id, enrollmentId: rows[0]!.enrollmentId! }] });
+    await first.close();
+    const services = createServices({ dataDir: join(dir, 'data'), host: 'browser' });
+    services.cache.accounts.save({ id: 'school', name: 'Schoology · school', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
+    services.close();
+    lines = [];
+
+    const runtime = await start();
+
+    expect(runtime.services.cache.accounts.list().map((account) => account.id).sort()).toEqual(['sandbox', 'school']);
+    expect(lines).toContain('the Sandbox district has 1 unsynced edit; it stays until they are synced (start with --sandbox) or discarded in Pending changes.');
+  });
+
   it('starts the Sandbox district beside an LMS account when asked to (--sandbox)', async () => {
     const services = createServices({ dataDir: join(dir, 'data'), host: 'browser' });
     services.cache.accounts.save({ id: 'school', name: 'Schoology · school', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });

@@ -125,7 +125,7 @@ describe('applyEdits', () => {
     expect(view.rejected).toEqual([]);
     expect(view.conflicts).toEqual([]);
     expect(view.queued.map((op) => [op.id, op.sentence])).toEqual([
-      [first!.opId, 'Make James Howlett an admin of Algebra I · P3 and set their status to completed'],
+      [first!.opId, 'Make James Howlett an admin of Algebra I · P3 and set their status to expired'],
       [removal!.opId, 'Remove Mr. Strickland from Algebra I · P3'],
     ]);
     expect(view.queued[0]).toMatchObject({ accountId: ACCOUNT, realmId: P3, kind: 'update', state: 'queued', fields: { role: 'teacher', status: 'completed' } });
@@ -137,7 +137,7 @@ describe('applyEdits', () => {
     await apply({ kind: 'update', realmId: P3, enrollmentId: HOWLETT.enrollmentId, fields: { status: 'completed' } });
     await apply({ kind: 'update', realmId: P3, enrollmentId: STRICKLAND.enrollmentId, fields: { role: 'student' } });
     expect((await pending(ACCOUNT)).queued.map((op) => op.sentence)).toEqual([
-      "Set James Howlett's status to completed in Algebra I · P3",
+      "Set James Howlett's status to expired in Algebra I · P3",
       'Make Mr. Strickland a member of Algebra I · P3',
     ]);
   });
@@ -226,7 +226,7 @@ describe('conflicts', () => {
       expect.objectContaining({
         id: result!.opId,
         state: 'conflict',
-        sentence: "Set James Howlett's status to inactive in Algebra I · P3",
+        sentence: "Set James Howlett's status to archived in Algebra I · P3",
         conflicts: [{ field: 'status', mine: 'inactive', theirs: 'completed' }],
       }),
     ]);

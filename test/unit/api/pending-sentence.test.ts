@@ -24,15 +24,22 @@ describe('a queued edit in words', () => {
     expect(describeEdit(op('update', { role: 'ta' }), names('James Howlett', { ...P3, provider: 'canvas' }))).toBe('Make James Howlett a TA of Algebra I · P3');
   });
 
-  it('words status changes, both fields at once, removals, enrolls and access-code joins', () => {
-    expect(describeEdit(op('update', { status: 'completed' }), names('James Howlett'))).toBe("Set James Howlett's status to completed in Algebra I · P3");
-    expect(describeEdit(op('update', { status: 'creation_pending' }), names('Chris Jones'))).toBe("Set Chris Jones' status to creation pending in Algebra I · P3");
-    expect(describeEdit(op('update', { role: 'student', status: 'inactive' }), names('James Howlett'))).toBe(
-      'Make James Howlett a member of Algebra I · P3 and set their status to inactive',
+  it('words status changes and both fields at once in the words of the LMS, as its roster shows them', () => {
+    expect(describeEdit(op('update', { status: 'completed' }), names('James Howlett'))).toBe("Set James Howlett's status to expired in Algebra I · P3");
+    expect(describeEdit(op('update', { status: 'completed' }), names('James Howlett', { ...P3, provider: 'canvas' }))).toBe(
+      "Set James Howlett's status to completed in Algebra I · P3",
     );
+    expect(describeEdit(op('update', { status: 'creation_pending' }), names('Chris Jones'))).toBe("Set Chris Jones' status to invite pending in Algebra I · P3");
+    expect(describeEdit(op('update', { status: 'inactive' }), names('James Howlett', null))).toBe("Set James Howlett's status to inactive in a realm");
+    expect(describeEdit(op('update', { role: 'student', status: 'inactive' }), names('James Howlett'))).toBe(
+      'Make James Howlett a member of Algebra I · P3 and set their status to archived',
+    );
+  });
+
+  it('words removals, enrolls and access-code joins', () => {
     expect(describeEdit(op('remove'), names('Mr. Strickland'))).toBe('Remove Mr. Strickland from Algebra I · P3');
     expect(describeEdit(op('enroll', { role: 'student', status: 'active' }), names('Priya Raman', ROBOTICS))).toBe('Add Priya Raman to Robotics Club as a member');
-    expect(describeEdit(op('enroll', { role: 'teacher', status: 'invited' }), names('Priya Raman'))).toBe('Add Priya Raman to Algebra I · P3 as an admin (invited)');
+    expect(describeEdit(op('enroll', { role: 'teacher', status: 'invited' }), names('Priya Raman'))).toBe('Add Priya Raman to Algebra I · P3 as an admin (invite pending)');
     expect(describeEdit({ kind: 'access_code', fields: { accessCode: 'R0B0T-65371', realmKind: 'group' }, userId: null, enrollmentId: null }, names(null, null))).toBe(
       'Join a group with access code R0B0T-65371',
     );
