@@ -22,7 +22,7 @@ export function ConflictOps({ ops, run }: { ops: ConflictOp[]; run: RunPendingAc
         {ops.map((op) => (
           <li key={op.id} className="pending-op pending-op--conflict">
             <span className="pending-op__sentence">{op.sentence}</span>
-            {op.error && <span className="pending-op__note">{op.error}</span>}
+            {/* op.error restates the table below in the cache's vocabulary ("inactive" for Schoology's Archived): the table says it in the LMS's words. */}
             <table className="conflict-table" aria-label={`Yours and the server's: ${op.sentence}`}>
               <thead>
                 <tr>
