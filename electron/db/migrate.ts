@@ -6,6 +6,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * A data step SQL alone cannot do (e.g. values computed in JS), run after `sql` inside the same transaction: a
+   * failure rolls the whole upgrade back like a failing statement does.
+   */
+  up?: (db: Database.Database) => void;
 }
 
 /** The cache was written by a newer Roster Desk; opening it here could damage data this version does not understand. */
@@ -45,6 +50,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     for (const m of pending) {
       try {
         db.exec(m.sql);
+        m.up?.(db);
       } catch (error) {
         throw new Error(`Cache migration ${m.version} (${m.name}) failed: ${(error as Error).message}`, { cause: error });
       }

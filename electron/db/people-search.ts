@@ -7,21 +7,21 @@ import { nameSortKey } from './enrollments-repo';
  *
  * Two sources, because `people` alone is nearly empty: ingest does not fill it (see the initial migration), so most
  * people the cache knows sit only in cached rosters. `people` (those looked up or queued to enroll) wins when someone is
- * in both. The rosters are scanned, not indexed: a LIKE over an account's enrollments is a few tens of milliseconds at
- * 100,000 rows, well inside typing speed, and an index would cost every pull.
+ * in both. The rosters are scanned, not indexed: an instr() over the search keys of an account's enrollments is a few
+ * tens of milliseconds at 100,000 rows, well inside typing speed, and an index would cost every pull.
  */
-const MATCH = (alias: string): string =>
-  `(${['display_name', 'name_first', 'name_last', 'name_first_preferred', 'school_uid'].map((c) => `${alias}.${c} LIKE :like ESCAPE '\\'`).join(' OR ')}
-    OR instr(${alias}.sort_key, :key) > 0)`;
+// Text with a comma may be a name typed "last, first", which the sort key holds (see searchKeyOf).
+const MATCH = (alias: string, comma: boolean): string =>
+  comma ? `(instr(${alias}.search_key, :key) > 0 OR instr(${alias}.sort_key, :key) > 0)` : `instr(${alias}.search_key, :key) > 0`;
 
-const SQL = `
+const sql = (comma: boolean): string => `
   SELECT user_id, school_uid, display_name, sortable_name, min(source) AS source, sort_key FROM (
     SELECT p.user_id, p.school_uid, p.display_name, p.sortable_name, p.sort_key, 0 AS source
-    FROM people p WHERE p.account_id = :account AND ${MATCH('p')}
+    FROM people p WHERE p.account_id = :account AND ${MATCH('p', comma)}
     UNION ALL
     SELECT e.user_id, e.school_uid, e.display_name, e.sortable_name, e.sort_key, 1
     FROM realms r JOIN enrollments e ON e.realm_no = r.no
-    WHERE r.account_id = :account AND ${MATCH('e')}
+    WHERE r.account_id = :account AND ${MATCH('e', comma)}
   )
   GROUP BY user_id
   ORDER BY sort_key, user_id
@@ -34,20 +34,21 @@ interface Row {
   sortable_name: string;
 }
 
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export class PeopleSearch {
-  private readonly stmt;
+  private readonly plain;
+  private readonly comma;
 
   constructor(db: Database.Database) {
-    this.stmt = db.prepare<[{ account: string; like: string; key: string; limit: number }], Row>(SQL);
+    this.plain = db.prepare<[{ account: string; key: string; limit: number }], Row>(sql(false));
+    this.comma = db.prepare<[{ account: string; key: string; limit: number }], Row>(sql(true));
   }
 
-  /** At most `limit` people, by name; matching is case- and accent-insensitive on the sort key. */
+  /** At most `limit` people, by name; matching is case- and accent-insensitive on the search key (see searchKeyOf). */
   find(accountId: string, text: string, limit: number): KnownPerson[] {
     const trimmed = text.trim();
     if (trimmed === '') return [];
-    const rows = this.stmt.all({ account: accountId, like: `%${escapeLike(trimmed)}%`, key: nameSortKey(trimmed), limit });
+    const stmt = trimmed.includes(',') ? this.comma : this.plain;
+    const rows = stmt.all({ account: accountId, key: nameSortKey(trimmed), limit });
     return rows.map((row) => ({ userId: row.user_id, schoolUid: row.school_uid, displayName: row.display_name, sortableName: row.sortable_name }));
   }
 }

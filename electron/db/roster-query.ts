@@ -39,13 +39,14 @@ interface Shape {
   statuses: boolean;
   roles: boolean;
   search: boolean;
+  /** The search has a comma: it may be a name typed "last, first", which the sort key holds (see searchKeyOf). */
+  comma: boolean;
 }
 
 interface Columns {
   role: string;
   status: string;
-  names: readonly string[];
-  schoolUid: string;
+  searchKey: string;
   sortKey: string;
 }
 
@@ -54,10 +55,10 @@ function filters(shape: Shape, c: Columns): string {
   const terms: string[] = [];
   if (shape.statuses) terms.push(`${c.status} IN (SELECT value FROM json_each(:statuses))`);
   if (shape.roles) terms.push(`${c.role} IN (SELECT value FROM json_each(:roles))`);
+  // The search key holds every searched name and the school uid, folded as :key is (see searchKeyOf); instr() takes
+  // the text literally, so % and _ need no escaping.
   if (shape.search) {
-    const likes = [...c.names, c.schoolUid].map((column) => `${column} LIKE :like ESCAPE '\\'`);
-    // The sort key is lowercased and accent-free, which LIKE's ASCII-only case folding is not.
-    terms.push(`(${likes.join(' OR ')} OR instr(${c.sortKey}, :key) > 0)`);
+    terms.push(shape.comma ? `(instr(${c.searchKey}, :key) > 0 OR instr(${c.sortKey}, :key) > 0)` : `instr(${c.searchKey}, :key) > 0`);
   }
   return terms.map((term) => `\n      AND ${term}`).join('');
 }
@@ -70,15 +71,14 @@ function rowsSql(shape: Shape, withNames = false, keyed = false): string {
   const server = filters(shape, {
     role: SERVER_ROLE,
     status: SERVER_STATUS,
-    names: ['e.display_name', 'e.name_first', 'e.name_last', 'e.name_first_preferred'],
-    schoolUid: 'e.school_uid',
+    searchKey: 'e.search_key',
     sortKey: 'e.sort_key',
   });
   const pending = filters(shape, {
     role: PENDING_ROLE,
     status: PENDING_STATUS,
-    names: ['coalesce(p.display_name, o.user_id)', 'p.name_first', 'p.name_last', 'p.name_first_preferred'],
-    schoolUid: 'p.school_uid',
+    // Someone `people` does not know shows as their user id, so that is what a search finds them by.
+    searchKey: 'coalesce(p.search_key, o.user_id)',
     sortKey: 'coalesce(p.sort_key, o.user_id)',
   });
   // The pending branch skips targets the server rows show: first a primary-key probe by the op's enrollment id, then
@@ -242,10 +242,8 @@ function toRow(raw: RawRow): RosterRow {
   };
 }
 
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export class RosterQueryRepo {
-  /** One prepared statement per query shape (sort × filters present) and kind, built on first use; at most 112 of each. */
+  /** One prepared statement per query shape (sort × filters present) and kind, built on first use; at most 168 of each. */
   private readonly statements = new Map<string, Database.Statement<[Params], unknown>>();
   private serverCountStmt: Database.Statement<[string], number> | undefined;
 
@@ -393,13 +391,11 @@ function prepare(q: RosterSelection): { shape: Shape; params: Params; key: strin
     statuses: q.statuses !== undefined,
     roles: q.roles !== undefined,
     search: search !== '',
+    comma: search.includes(','),
   };
   const params: Params = { realms: JSON.stringify(q.realmIds) };
   if (shape.statuses) params.statuses = JSON.stringify(q.statuses);
   if (shape.roles) params.roles = JSON.stringify(q.roles);
-  if (shape.search) {
-    params.like = `%${escapeLike(search)}%`;
-    params.key = nameSortKey(search);
-  }
-  return { shape, params, key: `${shape.column}:${shape.direction}:${+shape.statuses}${+shape.roles}${+shape.search}` };
+  if (shape.search) params.key = nameSortKey(search);
+  return { shape, params, key: `${shape.column}:${shape.direction}:${+shape.statuses}${+shape.roles}${+shape.search}${+shape.comma}` };
 }

@@ -45,6 +45,7 @@ export function editFiltered(cache: Cache, outbox: Outbox, input: BulkEditInput)
     }
     // Read every matching row first: the query's cursor holds the connection, and the edits below write.
     const rows = [...cache.roster.each({ ...input.filter, sort: { column: 'name', direction: 'asc' } })];
+    const edits = outbox.bulk();
     for (const row of rows) {
       const ref = refOf(row);
       if (ref === null || except.has(refKey(row.realmId, ref))) continue;
@@ -56,14 +57,13 @@ export function editFiltered(cache: Cache, outbox: Outbox, input: BulkEditInput)
       if (!edit) continue;
       // A queued-looking op may be in flight (the roster shows both as queued): the Outbox would queue a second op
       // behind it, which a person's single click may do but a bulk change should not do to thousands at once.
-      if (row.pending && cache.outbox.get(row.pending.opId)?.state === 'in_flight') {
+      if (row.pending && edits.op(row.pending.opId)?.state === 'in_flight') {
         result.skipped += 1;
         continue;
       }
       try {
-        // One savepoint per row: a row the Outbox refuses (held further down its chain) rolls back alone.
-        const [done] = outbox.apply([edit]);
-        if (!done) continue;
+        // A row the Outbox refuses (held further down its chain) is refused before anything of it is written.
+        const done = edits.edit(edit);
         result[done.outcome] += 1;
         accounts.add(accountOf.get(row.realmId)!);
       } catch (error) {
@@ -74,13 +74,14 @@ export function editFiltered(cache: Cache, outbox: Outbox, input: BulkEditInput)
         throw error;
       }
     }
+    edits.finish();
   });
   result.accounts = [...accounts];
   return result;
 }
 
 /** The one edit that gives the row the change, or null when it already has it. */
-function editFor(row: NamedRosterRow, enrollmentId: string, change: BulkChange): Edit | null {
+function editFor(row: NamedRosterRow, enrollmentId: string, change: BulkChange): Extract<Edit, { kind: 'update' | 'remove' }> | null {
   const pendingRemoval = row.pending?.kind === 'remove';
   if (change.kind === 'remove') return pendingRemoval ? null : { kind: 'remove', realmId: row.realmId, enrollmentId };
   // A row queued for removal is struck through: changing its role would be invisible (undo the removal first).

@@ -19,10 +19,10 @@
  */
 import { writeTransaction } from '../db/write-transaction';
 import type { Cache } from '../db/cache';
-import type { CachedEnrollment } from '../db/enrollments-repo';
+import type { EnrollmentState } from '../db/enrollments-repo';
 import type { OutboxFields, OutboxOp } from '../db/outbox-repo';
 import { type EnrollmentFields } from '../../shared/domain/enrollment';
-import { type Provider } from '../../shared/domain/provider';
+import { CacheTargets, PreloadedTargets, type RealmInfo, type TargetStore } from './target-store';
 import {
   ROLES,
   STATUSES,
@@ -99,12 +99,6 @@ interface OpContent {
   base: EnrollmentFields | null;
 }
 
-interface RealmInfo {
-  id: string;
-  accountId: string;
-  provider: Provider;
-}
-
 const sameFields = (a: EnrollmentFields, b: EnrollmentFields): boolean => a.role === b.role && a.status === b.status;
 
 /** Fills what `partial` lacks from `fallback`, then from the LMS defaults for a create. */
@@ -122,7 +116,7 @@ function pickFields(fields: OutboxFields): Partial<EnrollmentFields> {
   return out;
 }
 
-const viewOfRow = (row: CachedEnrollment | null): View =>
+const viewOfRow = (row: EnrollmentState | null): View =>
   row ? { present: true, fields: { role: row.role, status: row.status }, enrollmentId: row.enrollmentId } : ABSENT;
 
 /** The view after `op` took effect on `view`. */
@@ -150,7 +144,7 @@ function step(view: View, op: OutboxOp): View {
 }
 
 /** The view an op was made against, from its recorded base. */
-function baseViewOf(op: OutboxOp, row: CachedEnrollment | null): View {
+function baseViewOf(op: OutboxOp, row: EnrollmentState | null): View {
   if (op.kind === 'enroll') {
     return op.base === null ? ABSENT : { present: true, fields: complete(op.base), enrollmentId: op.enrollmentId };
   }
@@ -159,7 +153,7 @@ function baseViewOf(op: OutboxOp, row: CachedEnrollment | null): View {
 }
 
 /** What the op wants the target to be. */
-function desiredOf(op: OutboxOp, row: CachedEnrollment | null): Desired {
+function desiredOf(op: OutboxOp, row: EnrollmentState | null): Desired {
   const after = step(baseViewOf(op, row), op);
   return after.present ? after.fields : null;
 }
@@ -201,8 +195,22 @@ function heldMessage(op: OutboxOp): string {
   return `This enrollment has a change the LMS rejected (${op.error ?? 'see roster pending'}); resolve or discard the held change first: roster resolve ${op.id} --take-theirs drops it`;
 }
 
+/** Edits of many rows inside the caller's write transaction (see Outbox.bulk). */
+export interface BulkEdits {
+  /** One update or remove, by the rules apply() follows; EditError before anything is written when it cannot be done. */
+  edit(edit: Extract<Edit, { kind: 'update' | 'remove' }>): EditResult;
+  /** The op as it stands now, edits made here included. */
+  op(opId: string): OutboxOp | null;
+  /** Writes what the edits owe at the end (people copies); call once, before the transaction commits. */
+  finish(): void;
+}
+
 export class Outbox {
-  constructor(private readonly cache: Cache) {}
+  private readonly direct: TargetStore;
+
+  constructor(private readonly cache: Cache) {
+    this.direct = new CacheTargets(cache);
+  }
 
   // ---------------------------------------------------------------- user edits
 
@@ -218,6 +226,20 @@ export class Outbox {
         }
       }),
     );
+  }
+
+  /**
+   * Many edits in the caller's write transaction: the bulk change of a filtered roster (up to 100,000 rows). Each
+   * realm's enrollments and ops are read once instead of per edit, and no savepoint is taken per edit: every EditError
+   * is thrown before the edit writes anything, so a refused row needs no rollback.
+   */
+  bulk(): BulkEdits {
+    const store = new PreloadedTargets(this.cache);
+    return {
+      edit: (edit) => this.editTarget(edit, store),
+      op: (opId) => store.op(opId),
+      finish: () => store.finish(),
+    };
   }
 
   /** A queued op disappears (and its overlay with it); EditError otherwise. */
@@ -450,8 +472,8 @@ export class Outbox {
 
   // ---------------------------------------------------------------- internals
 
-  private requireRealm(realmId: string): RealmInfo {
-    const realm = this.cache.realms.owner(realmId);
+  private requireRealm(realmId: string, store: TargetStore): RealmInfo {
+    const realm = store.realm(realmId);
     if (!realm) {
       throw new EditError('unknown-realm', `Realm "${realmId}" is not in the offline cache; run \`roster pull\` first.`);
     }
@@ -459,25 +481,25 @@ export class Outbox {
   }
 
   /** The person's cached (server) enrollment in the realm. */
-  private serverRow(realmId: string, userId: string): CachedEnrollment | null {
+  private serverRow(realmId: string, userId: string): EnrollmentState | null {
     return this.cache.enrollments.findByUser(realmId, userId);
   }
 
-  private editTarget(edit: Exclude<Edit, { kind: 'access_code' }>): EditResult {
-    const realm = this.requireRealm(edit.realmId);
+  private editTarget(edit: Exclude<Edit, { kind: 'access_code' }>, store: TargetStore = this.direct): EditResult {
+    const realm = this.requireRealm(edit.realmId, store);
     let userId: string;
-    let row: CachedEnrollment | null;
+    let row: EnrollmentState | null;
     if (edit.kind === 'enroll') {
       if (typeof edit.userId !== 'string' || edit.userId.trim() === '') {
         throw new EditError('invalid', 'An enroll needs the user id of the person to enroll.');
       }
       userId = edit.userId.trim();
-      row = this.serverRow(realm.id, userId);
+      row = store.enrollmentOf(realm.id, userId);
     } else {
-      ({ userId, row } = this.findEnrollment(realm, edit.enrollmentId));
+      ({ userId, row } = this.findEnrollment(realm, edit.enrollmentId, store));
     }
 
-    const ops = this.cache.outbox.listByTarget(realm.id, userId);
+    const ops = store.opsOf(realm.id, userId);
     const held = ops.find((op) => op.state === 'rejected' || op.state === 'conflict');
     if (held) throw new EditError('held', heldMessage(held));
 
@@ -511,16 +533,16 @@ export class Outbox {
     if (open) {
       const content = opFor(baseViewOf(open, row), desired, carried);
       if (!content) {
-        this.cache.outbox.remove(open.id);
+        store.remove(open);
         return { outcome: 'cancelled', op: null };
       }
-      const op = this.cache.outbox.rewrite(open.id, { ...content, userId, error: null });
-      if (op.kind === 'enroll') this.cache.outbox.rememberEnrolledPerson(op.accountId, userId);
+      const op = store.rewrite(open, { ...content, userId, error: null });
+      if (op.kind === 'enroll') store.rememberEnrolledPerson(op.accountId, userId);
       return { outcome: 'merged', op };
     }
     const content = opFor(before, desired, carried);
     if (!content) return { outcome: 'cancelled', op: null };
-    const op = this.cache.outbox.enqueue({ accountId: realm.accountId, realmId: realm.id, userId, ...content });
+    const op = store.enqueue({ accountId: realm.accountId, realmId: realm.id, userId, ...content });
     return { outcome: 'queued', op };
   }
 
@@ -528,12 +550,12 @@ export class Outbox {
    * The person an update/remove is about: a cached enrollment by id, or a pending enroll, which has no enrollment id
    * yet and is named by its op id (the roster row's pending.opId).
    */
-  private findEnrollment(realm: RealmInfo, enrollmentId: string): { userId: string; row: CachedEnrollment | null } {
-    const row = typeof enrollmentId === 'string' ? this.cache.enrollments.get(realm.id, enrollmentId) : null;
+  private findEnrollment(realm: RealmInfo, enrollmentId: string, store: TargetStore): { userId: string; row: EnrollmentState | null } {
+    const row = typeof enrollmentId === 'string' ? store.enrollment(realm.id, enrollmentId) : null;
     if (row) return { userId: row.userId, row };
-    const pending = typeof enrollmentId === 'string' ? this.cache.outbox.get(enrollmentId) : null;
+    const pending = typeof enrollmentId === 'string' ? store.op(enrollmentId) : null;
     if (pending && pending.realmId === realm.id && pending.kind !== 'access_code' && pending.userId !== null) {
-      return { userId: pending.userId, row: this.serverRow(realm.id, pending.userId) };
+      return { userId: pending.userId, row: store.enrollmentOf(realm.id, pending.userId) };
     }
     throw new EditError(
       'unknown-enrollment',

@@ -7,6 +7,8 @@ import { CacheFromNewerVersionError, openDatabase } from '../../../electron/db/o
 import { migrate, schemaVersion, type Migration } from '../../../electron/db/migrate';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/db/migrations/index';
 import { initialMigration } from '../../../electron/db/migrations/001-initial';
+import { outboxOutlivesRealmsMigration } from '../../../electron/db/migrations/002-outbox-outlives-realms';
+import { searchKeyOf } from '../../../electron/db/enrollments-repo';
 
 let dir: string;
 let file: string;
@@ -99,6 +101,36 @@ describe('migrate', () => {
     db.close();
   });
 
+  it('runs a migration’s data step in the same transaction, so a failing one leaves the previous version', () => {
+    const db = new Database(':memory:');
+    const steps: Migration[] = [
+      { version: 1, name: 'one', sql: 'CREATE TABLE one (x)' },
+      {
+        version: 2,
+        name: 'two',
+        sql: 'CREATE TABLE two (x)',
+        up: (d) => {
+          d.prepare('INSERT INTO two VALUES (1)').run();
+          throw new Error('the data step broke');
+        },
+      },
+    ];
+    expect(() => migrate(db, steps, ':memory:')).toThrow(/Cache migration 2 \(two\) failed: the data step broke/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name IN ('one', 'two')`).pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('runs a migration’s data step after its SQL', () => {
+    const db = new Database(':memory:');
+    const steps: Migration[] = [
+      { version: 1, name: 'one', sql: 'CREATE TABLE one (x)', up: (d) => d.prepare('INSERT INTO one VALUES (42)').run() },
+    ];
+    migrate(db, steps, ':memory:');
+    expect(db.prepare('SELECT x FROM one').pluck().all()).toEqual([42]);
+    db.close();
+  });
+
   it('applies only the migrations after the current version', () => {
     const db = new Database(':memory:');
     const steps: Migration[] = [{ version: 1, name: 'one', sql: 'CREATE TABLE one (x)' }];
@@ -137,7 +169,7 @@ describe('migration 2 (outbox outlives realms)', () => {
   it('upgrades a version-1 cache keeping its queued ops, their conflicts and the op sequence', () => {
     writeVersion1Cache();
     const { db } = openDatabase(file);
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare('SELECT id, seq, kind, realm_id, enrollment_id, user_id, fields, base, state, error, attempts FROM outbox ORDER BY seq').all()).toEqual([
       { id: 'op-1', seq: 1, kind: 'update', realm_id: 'acme/sections/1', enrollment_id: '10', user_id: '100', fields: '{"status":"inactive"}', base: '{"status":"active"}', state: 'queued', error: null, attempts: 0 },
       { id: 'op-2', seq: 2, kind: 'enroll', realm_id: 'acme/sections/1', enrollment_id: null, user_id: '200', fields: '{"role":"student","status":"active"}', base: null, state: 'conflict', error: 'x', attempts: 1 },
@@ -195,3 +227,71 @@ describe('migration 2 (outbox outlives realms)', () => {
   });
 });
 
+
+describe('migration 3 (search keys)', () => {
+  /** A cache as version 2 of the app left it: an account, a realm with two enrollments, one person in `people`. */
+  function writeVersion2Cache(): void {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, [initialMigration, outboxOutlivesRealmsMigration], file);
+    db.exec(`
+      INSERT INTO accounts (id, name, provider, base_url, created_at) VALUES ('acme', 'Acme', 'schoology', 'https://x/v1', 't0');
+      INSERT INTO realms (id, account_id, key, provider, kind, remote_id, title)
+        VALUES ('acme/sections/1', 'acme', 'sections/1', 'schoology', 'section', '1', 'Period 1');
+      INSERT INTO enrollments (realm_no, enrollment_id, user_id, school_uid, name_first, name_first_preferred, name_last,
+        display_name, sortable_name, sort_key, picture_url, role, status, source) VALUES
+        (1, '10', '100', 'S100', 'Ann', '', 'Lee', 'Ann Lee', 'Lee, Ann', 'lee, ann', 'p10', 'student', 'active', '{"id":"10"}'),
+        (1, '11', '101', 'S101', 'José', 'Pepe', 'Álvarez', 'José Álvarez', 'Álvarez, José', 'alvarez, jose', '', 'teacher', 'inactive', '{"id":"11"}');
+      INSERT INTO people (account_id, user_id, school_uid, name_title, name_first, name_first_preferred, name_middle,
+        name_last, display_name, sortable_name, sort_key, picture_url)
+        VALUES ('acme', '200', 'S200', 'Dr.', 'Émile', '', 'M', 'Zola', 'Émile Zola', 'Zola, Émile', 'zola, emile', '');
+      INSERT INTO outbox (id, seq, account_id, realm_id, kind, enrollment_id, user_id, fields, created_at, updated_at)
+        VALUES ('op-1', 1, 'acme', 'acme/sections/1', 'enroll', NULL, '200', '{"role":"student","status":"active"}', 't', 't');
+    `);
+    db.close();
+  }
+
+  it('keeps every enrollment and person, column for column', () => {
+    writeVersion2Cache();
+    const { db } = openDatabase(file);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare('SELECT realm_no, enrollment_id, user_id, school_uid, name_first, name_first_preferred, name_last, display_name, sortable_name, sort_key, picture_url, role, status, source FROM enrollments ORDER BY enrollment_id').all()).toEqual([
+      { realm_no: 1, enrollment_id: '10', user_id: '100', school_uid: 'S100', name_first: 'Ann', name_first_preferred: '', name_last: 'Lee', display_name: 'Ann Lee', sortable_name: 'Lee, Ann', sort_key: 'lee, ann', picture_url: 'p10', role: 'student', status: 'active', source: '{"id":"10"}' },
+      { realm_no: 1, enrollment_id: '11', user_id: '101', school_uid: 'S101', name_first: 'José', name_first_preferred: 'Pepe', name_last: 'Álvarez', display_name: 'José Álvarez', sortable_name: 'Álvarez, José', sort_key: 'alvarez, jose', picture_url: '', role: 'teacher', status: 'inactive', source: '{"id":"11"}' },
+    ]);
+    expect(db.prepare('SELECT user_id, name_title, name_middle, display_name FROM people').all()).toEqual([{ user_id: '200', name_title: 'Dr.', name_middle: 'M', display_name: 'Émile Zola' }]);
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('gives old rows the search keys new rows get', () => {
+    writeVersion2Cache();
+    const { db } = openDatabase(file);
+    expect(db.prepare(`SELECT search_key FROM enrollments WHERE enrollment_id = '11'`).pluck().get()).toBe(
+      searchKeyOf({ display: 'José Álvarez', sortable: 'Álvarez, José', first: 'José', firstPreferred: 'Pepe', last: 'Álvarez', schoolUid: 'S101' }),
+    );
+    expect(db.prepare(`SELECT search_key FROM people`).pluck().get()).toBe(
+      searchKeyOf({ display: 'Émile Zola', sortable: 'Zola, Émile', first: 'Émile', firstPreferred: '', last: 'Zola', schoolUid: 'S200' }),
+    );
+    db.close();
+  });
+
+  it('keeps the raw LMS record the last column of an enrollment', () => {
+    writeVersion2Cache();
+    const { db } = openDatabase(file);
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('enrollments') ORDER BY cid`).pluck().all();
+    expect(columns.at(-1)).toBe('source');
+    expect(columns).toContain('search_key');
+    db.close();
+  });
+
+  it('still drops a realm’s enrollments with the realm', () => {
+    writeVersion2Cache();
+    const { db } = openDatabase(file);
+    db.prepare('DELETE FROM realms').run();
+    expect(db.prepare('SELECT count(*) FROM enrollments').pluck().get()).toBe(0);
+    db.close();
+  });
+});

@@ -90,6 +90,15 @@ describe('filtering', () => {
     expect(letters(query({ search: 'alvarez' }))).toBe('C');
   });
 
+  it('by search typed accented or in capitals, whatever the stored name has', () => {
+    expect(letters(query({ search: 'ÁLVAREZ' }))).toBe('C');
+    expect(letters(query({ search: 'Lée' }))).toBe('A');
+  });
+
+  it('by search over names typed "last, first"', () => {
+    expect(letters(query({ search: 'zhang, b' }))).toBe('B');
+  });
+
   it('by search that treats % and _ as plain characters', () => {
     expect(query({ search: '%' }).total).toBe(0);
     expect(query({ search: '_' }).total).toBe(0);

@@ -6,7 +6,7 @@ import { type Enrollment } from '../../../shared/domain/enrollment';
 import { enrollmentFromSchoology } from '../../../shared/domain/schoology-mapping';
 import { type SchoologyEnrollment } from '../../../shared/domain/schoology-wire';
 import { openCache, type Cache } from '../../../electron/db/cache';
-import { nameSortKey } from '../../../electron/db/enrollments-repo';
+import { nameKeysOf, nameSortKey } from '../../../electron/db/enrollments-repo';
 
 let dir: string;
 let cache: Cache;
@@ -65,6 +65,28 @@ describe('replacing a realm snapshot', () => {
       userId: '100', schoolUid: 's100', displayName: 'Ann Müller', sortableName: 'Müller, Ann', role: 'student', status: 'active',
     });
     expect(cache.db.prepare(`SELECT sort_key FROM enrollments`).pluck().get()).toBe('muller, ann');
+  });
+
+  it('keeps the search key of every searched name and the school uid, folded, without repeats', () => {
+    cache.enrollments.replaceRealmSnapshot(ONE, [enrollment('sections/1', '10', '100', 'Müller', { name_first_preferred: 'Annie' })]);
+    // First name and surname are inside the display name already; "Müller, Ann" is searched through the sort key.
+    expect(cache.db.prepare(`SELECT search_key FROM enrollments`).pluck().get()).toBe('ann muller\nannie\ns100');
+  });
+
+  it('keeps a sortable name in the search key when it is not "Last, First"', () => {
+    const keys = nameKeysOf({ display: 'Logan', sortable: 'Howlett, James', first: 'Logan', firstPreferred: '', last: 'Howlett', schoolUid: 'X' });
+    expect(keys).toEqual({ sortKey: 'howlett, james', searchKey: 'howlett, james\nlogan\nhowlett\nx' });
+  });
+
+  it('folds the sort key with the search key exactly as nameSortKey folds the sortable name alone', () => {
+    const names = [
+      ['Lee, Ann', 'Ann Lee'], ['Müller, Ann', 'Ann Müller'], ['ΟΔΥΣΣΕΥΣ', 'Οδυσσέας Ελύτης'], ['İnce, Ali', 'Ali İnce'],
+      ['', 'Nameless'], ['Lee, Ann', 'LEE, ANN'], ['Ångström, Åsa', 'Åsa Ångström'],
+    ];
+    for (const [sortable, display] of names) {
+      const keys = nameKeysOf({ display: display!, sortable: sortable!, first: 'Ann', firstPreferred: '', last: 'Lee', schoolUid: 'S1' });
+      expect(keys.sortKey).toBe(nameSortKey(sortable!));
+    }
   });
 
   it('is all-or-nothing: an ingest that throws midway leaves the previous snapshot', () => {

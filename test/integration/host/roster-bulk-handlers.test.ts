@@ -116,6 +116,17 @@ describe('findPeople', () => {
     expect(bySchoolUid.every((person) => person.schoolUid.includes('s1'))).toBe(true);
   });
 
+  it('finds people by a name typed "last, first", in the roster and in the directory', async () => {
+    services.cache.enrollments.rememberPerson(ACCOUNT, {
+      userId: '99001',
+      schoolUid: 's9001',
+      pictureUrl: '',
+      name: { title: '', first: 'Éva', firstPreferred: '', middle: '', last: 'Núñez', display: 'Éva Núñez', sortable: 'Núñez, Éva' },
+    });
+    expect((await value<KnownPerson[]>('findPeople', { accountId: ACCOUNT, text: 'howlett, j' })).map((person) => person.userId)).toEqual([HOWLETT.uid]);
+    expect((await value<KnownPerson[]>('findPeople', { accountId: ACCOUNT, text: 'nunez, e' })).map((person) => person.userId)).toEqual(['99001']);
+  });
+
   it('lists each person once, by name, at most `limit` of them', async () => {
     const people = await value<KnownPerson[]>('findPeople', { accountId: ACCOUNT, text: 'a', limit: 7 });
     expect(people).toHaveLength(7);
