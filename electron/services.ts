@@ -318,7 +318,9 @@ function editsDone<T>(run: () => T): T {
   } catch (error) {
     if (error instanceof EditError) {
       const where = error.index === null ? '' : `Edit ${error.index + 1}: `;
-      throw new RosterApiError(error.code.replace(/-/g, '_'), `${where}${error.message}`);
+      // The outbox words a held edit for the CLI (`roster resolve …`); in the app it is settled in Pending changes.
+      const message = error.heldOp ? heldInApp(error.heldOp) : error.message;
+      throw new RosterApiError(error.code.replace(/-/g, '_'), `${where}${message}`);
     }
     throw error;
   }
@@ -327,6 +329,13 @@ function editsDone<T>(run: () => T): T {
 /** The engine's progress as the sync bar gets it: without the batch details, which are the engine's own business. */
 function progressView(progress: SyncProgress | null): SyncStatus['progress'] {
   return progress && { phase: progress.phase, done: progress.done, total: progress.total };
+}
+
+function heldInApp(op: NonNullable<EditError['heldOp']>): string {
+  const reason = op.error ? ` (${op.error})` : '';
+  return op.state === 'conflict'
+    ? `This person has an edit in conflict with the LMS${reason}. Settle it first under Pending changes: Keep mine or Take theirs.`
+    : `This person has an edit the LMS rejected${reason}. Discard it under Pending changes first, then edit again.`;
 }
 
 /** Exactly the contract's account: the cache record's bookkeeping stays here, and no record holds a secret anyway. */

@@ -61,6 +61,8 @@ export class EditError extends Error {
     message: string,
     /** Position of the failing edit in the list given to apply(); null outside apply(). */
     readonly index: number | null = null,
+    /** For 'held': the rejected or conflicting edit in the way, so each surface can say how to settle it. */
+    readonly heldOp: { id: string; state: 'rejected' | 'conflict'; error: string | null } | null = null,
   ) {
     super(message);
     this.name = 'EditError';
@@ -188,6 +190,10 @@ function describeConflicts(conflicts: readonly HeldConflict[]): string {
     .join('; ');
 }
 
+function heldError(op: OutboxOp): EditError {
+  return new EditError('held', heldMessage(op), null, { id: op.id, state: op.state === 'conflict' ? 'conflict' : 'rejected', error: op.error });
+}
+
 function heldMessage(op: OutboxOp): string {
   if (op.state === 'conflict') {
     return `This enrollment has a change in conflict with the LMS (${op.error ?? 'see roster pending'}); resolve or discard the held change first: roster resolve ${op.id} --keep-mine|--take-theirs`;
@@ -221,7 +227,7 @@ export class Outbox {
         try {
           return edit.kind === 'access_code' ? this.joinByCode(edit) : this.editTarget(edit);
         } catch (error) {
-          if (error instanceof EditError && error.index === null) throw new EditError(error.code, error.message, index);
+          if (error instanceof EditError && error.index === null) throw new EditError(error.code, error.message, index, error.heldOp);
           throw error;
         }
       }),
@@ -501,7 +507,7 @@ export class Outbox {
 
     const ops = store.opsOf(realm.id, userId);
     const held = ops.find((op) => op.state === 'rejected' || op.state === 'conflict');
-    if (held) throw new EditError('held', heldMessage(held));
+    if (held) throw heldError(held);
 
     const newest = ops.at(-1);
     // Only an op that never left the machine may be rewritten (see the top of this file).
@@ -615,7 +621,7 @@ export class Outbox {
     }
     const same = this.cache.outbox.findAccessCode(edit.accountId, edit.realmKind, accessCode);
     const held = same.find((op) => op.state === 'rejected' || op.state === 'conflict');
-    if (held) throw new EditError('held', heldMessage(held));
+    if (held) throw heldError(held);
     if (same[0]) return { outcome: 'merged', op: same[0] };
     const fields: OutboxFields = { accessCode, realmKind: edit.realmKind };
     const op = this.cache.outbox.enqueue({ accountId: edit.accountId, realmId: null, kind: 'access_code', fields });

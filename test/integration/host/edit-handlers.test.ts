@@ -205,8 +205,11 @@ describe('undo and discard', () => {
     sandbox.store.updateEnrollment(HOWLETT.enrollmentId, { status: 2 });
     await value('syncNow', { accountId: ACCOUNT });
     expect((await pending(ACCOUNT)).conflicts.map((op) => op.id)).toEqual([result!.opId]);
-    // A held edit blocks new edits of the same person, with the code the UI acts on.
-    expect((await failure('applyEdits', { edits: [{ kind: 'update', realmId: P3, enrollmentId: HOWLETT.enrollmentId, fields: { role: 'teacher' } }] })).code).toBe('held');
+    // A held edit blocks new edits of the same person, with the code the UI acts on and the fix in the app's terms.
+    expect(await failure('applyEdits', { edits: [{ kind: 'update', realmId: P3, enrollmentId: HOWLETT.enrollmentId, fields: { role: 'teacher' } }] })).toMatchObject({
+      code: 'held',
+      message: expect.stringMatching(/^Edit 1: This person has an edit in conflict with the LMS \(.+\)\. Settle it first under Pending changes: Keep mine or Take theirs\.$/),
+    });
 
     expect(await value('discardEdit', { opId: result!.opId })).toEqual({ opId: result!.opId });
     expect(await pending(ACCOUNT)).toEqual({ queued: [], rejected: [], conflicts: [] });
