@@ -124,7 +124,8 @@ export async function startAppRuntime(options: AppRuntimeOptions): Promise<AppRu
  */
 function retireSandboxDistrict(services: Services, log: (line: string) => void): void {
   const { cache } = services;
-  if (!cache.accounts.get(SANDBOX_ACCOUNT_ID)) return;
+  const accounts = cache.accounts.list();
+  if (!accounts.some((account) => account.id === SANDBOX_ACCOUNT_ID) || accounts.every((account) => account.id === SANDBOX_ACCOUNT_ID)) return;
   const unsynced = cache.outbox.listByAccount(SANDBOX_ACCOUNT_ID).length;
   if (unsynced === 0) {
     cache.accounts.remove(SANDBOX_ACCOUNT_ID);

@@ -78,6 +78,13 @@ describe('startAppRuntime', () => {
     expect(await runtime.services.handlers.listRealms(undefined)).toEqual([]);
   });
 
+  it('keeps the Sandbox district while it is the only account, even on a run without it', async () => {
+    await (await start()).close();
+    const runtime = await start({ sandbox: false });
+    expect(runtime.services.cache.accounts.list().map((account) => account.id)).toEqual([SANDBOX_ACCOUNT_ID]);
+    expect(await runtime.services.handlers.listRealms(undefined)).toHaveLength(10);
+  });
+
   it('keeps a left-over Sandbox district that still has unsynced edits, and says why', async () => {
     const first = await start();
     const [realm] = await first.services.handlers.listRealms(undefined);
