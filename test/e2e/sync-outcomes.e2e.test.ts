@@ -58,7 +58,7 @@ describe('sync outcomes in the pending panel', () => {
     await ui.takeTheirs(activate).click();
     await expect.poll(() => ui.pendingButtonWith(0).count(), UI_WAIT).toBe(1);
     await expect.poll(() => shownValue(ui.statusOf('James Howlett')), UI_WAIT).toBe('Invite pending');
-    expect(await ui.pendingItems.count()).toBe(0);
+    await expect.poll(() => ui.pendingItems.count(), UI_WAIT).toBe(0);
     expect(sandbox.store.getEnrollment(HOWLETT_ENROLLMENT)?.status).toBe(3);
   });
 

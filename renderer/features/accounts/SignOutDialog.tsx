@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
+import { useModalDialog } from '../../use-modal-dialog';
 import type { Account } from '../../../shared/api';
 import { signedInAs } from '../../store/accounts-slice';
 
@@ -12,14 +13,8 @@ interface SignOutDialogProps {
 
 /** A modal confirmation (focus is trapped, Escape cancels) that says what signing out throws away. */
 export function SignOutDialog({ account, unsyncedEdits, onConfirm, onCancel }: SignOutDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const ids = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog

@@ -1,4 +1,5 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useId, useMemo } from 'react';
+import { useModalDialog } from '../../use-modal-dialog';
 import { useRosterStore } from '../../store';
 import type { ExportRequest } from '../../store/export-slice';
 import type { RealmSummary } from '../../../shared/api';
@@ -7,7 +8,7 @@ import { saveFile } from './save-file';
 
 /** A modal (focus trapped, Escape cancels): what to export, a preview of its first rows, and the download. */
 export function ExportDialogBody({ request }: { request: ExportRequest }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const ids = useId();
   const includePending = useRosterStore((s) => s.exportIncludePending);
   const scope = useRosterStore((s) => s.exportScope);
@@ -23,12 +24,6 @@ export function ExportDialogBody({ request }: { request: ExportRequest }) {
   const selected = request.only?.length ?? 0;
   const realms = useRosterStore((s) => s.realms);
   const what = useMemo(() => exportedWhat(request, realms), [request, realms]);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { RealmSummary } from '../../../shared/api';
 import { useQueueEdits } from './queue-edits';
-import { useModalDialog } from './use-modal-dialog';
+import { useModalDialog } from '../../use-modal-dialog';
 import './dialogs.css';
 
 interface AccessCodeDialogProps {

@@ -6,7 +6,7 @@ import { getApi } from '../../api';
 import { messageOf } from '../../store/error-message';
 import { rolesFor, statusesFor } from './provider-vocabulary';
 import { useQueueEdits } from './queue-edits';
-import { useModalDialog } from './use-modal-dialog';
+import { useModalDialog } from '../../use-modal-dialog';
 import './dialogs.css';
 
 interface AddPeopleDialogProps {

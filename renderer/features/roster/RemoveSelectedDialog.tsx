@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { formatCount } from './people-count';
-import { useModalDialog } from './use-modal-dialog';
+import { useModalDialog } from '../../use-modal-dialog';
 
 interface RemoveSelectedDialogProps {
   count: number;
