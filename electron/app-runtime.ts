@@ -4,7 +4,7 @@
  * (`roster web`) and the end-to-end tests, so none of them can drift from what staff run.
  */
 import { openSandboxDistrict, SANDBOX_ACCOUNT_ID, wantsSandboxDistrict, type SandboxDistrict } from './sandbox-district';
-import { createServices, type Services } from './services';
+import { createServices, deferredSyncHook, type Services } from './services';
 import { BackgroundSync, type BackgroundSyncOptions } from './sync/background-sync';
 import { type CredentialVault, VaultUnavailableError } from './vault/credential-vault';
 
@@ -43,15 +43,8 @@ export async function startAppRuntime(options: AppRuntimeOptions): Promise<AppRu
     ...(options.vault ? { vault: options.vault } : {}),
     ...(options.signInTimeoutMs === undefined ? {} : { signInTimeoutMs: options.signInTimeoutMs }),
     onAccountChange: ({ kind, accountId }) => (kind === 'added' ? background?.start(accountId) : background?.stopAccount(accountId)),
-    // The background sync is built below (it needs the cache); until then nothing syncs and nothing has run.
-    sync: {
-      syncNow: async (accountId) => (background ? background.syncNow(accountId) : null),
-      editsQueued: (accountId) => background?.editsQueued(accountId),
-      connectivityOf: (accountId) => background?.connectivityOf(accountId) ?? 'unknown',
-      isSyncing: (accountId) => background?.isSyncing(accountId) ?? false,
-      lastRunOf: (accountId) => background?.lastRunOf(accountId) ?? null,
-      progressOf: (accountId) => background?.progressOf(accountId) ?? null,
-    },
+    // The background sync is built below (it needs the cache).
+    sync: deferredSyncHook(() => background),
   });
   let district: SandboxDistrict | null = null;
   try {

@@ -67,6 +67,21 @@ export interface SyncHook {
   progressOf?(accountId: string): SyncProgress | null;
 }
 
+/**
+ * A SyncHook for a background sync built after the services (it needs their cache): every call goes to whatever
+ * `current()` answers then; before it exists nothing syncs and nothing has run.
+ */
+export function deferredSyncHook(current: () => SyncHook | null): SyncHook {
+  return {
+    syncNow: async (accountId) => (await current()?.syncNow(accountId)) ?? null,
+    editsQueued: (accountId) => current()?.editsQueued(accountId),
+    connectivityOf: (accountId) => current()?.connectivityOf(accountId) ?? 'unknown',
+    isSyncing: (accountId) => current()?.isSyncing(accountId) ?? false,
+    lastRunOf: (accountId) => current()?.lastRunOf(accountId) ?? null,
+    progressOf: (accountId) => current()?.progressOf?.(accountId) ?? null,
+  };
+}
+
 export interface Services {
   handlers: RosterApiHandlers;
   cache: Cache;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, EditResult, PendingView, RosterPage, SyncReportShape, SyncStatus } from '../../../shared/api';
 import { dispatch } from '../../../electron/api-dispatch';
-import { createServices, type Services } from '../../../electron/services';
+import { createServices, deferredSyncHook, type Services } from '../../../electron/services';
 import { SchoologyClient } from '../../../electron/lms/schoology/schoology-client';
 import { SchoologyProvider } from '../../../electron/lms/schoology/schoology-provider';
 import { Transport } from '../../../electron/lms/transport';
@@ -47,13 +47,7 @@ beforeEach(async () => {
     host: 'browser',
     vault: new CredentialVault({ service: `Roster Desk test ${randomUUID()}` }),
     // As roster web does: the background sync is built once the services (and their cache) exist.
-    sync: {
-      syncNow: (accountId) => background.syncNow(accountId),
-      editsQueued: (accountId) => background.editsQueued(accountId),
-      connectivityOf: (accountId) => background.connectivityOf(accountId),
-      isSyncing: (accountId) => background.isSyncing(accountId),
-      lastRunOf: (accountId) => background.lastRunOf(accountId),
-    },
+    sync: deferredSyncHook(() => background),
   });
   services.cache.accounts.save({ id: ACCOUNT, name: 'Sandbox', provider: 'schoology', baseUrl: sandbox.url });
   await pullAccount(services.cache, ACCOUNT, provider);
