@@ -132,6 +132,11 @@ function hardenSession(isDevServer: boolean): void {
   // A roster manager needs no camera, notifications, geolocation, USB…: refuse every request and every check.
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // An export reaches the main process as the renderer's download; leaving the save path unset makes Electron show
+  // the native save dialog, which we only point at the user's Documents folder with the export's suggested name.
+  ses.on('will-download', (_event, item) => {
+    item.setSaveDialogOptions({ title: 'Save the roster export', defaultPath: join(app.getPath('documents'), item.getFilename()) });
+  });
   // The dev server needs inline scripts and a websocket for hot reload, which this policy forbids.
   if (isDevServer) return;
   ses.webRequest.onHeadersReceived((details, callback) => {

@@ -22,7 +22,8 @@ import type { ConnectivityState } from './sync/connectivity';
 import type { SyncProgress } from './sync/engine';
 import { editFiltered } from './sync/bulk-edit';
 import { EditError, Outbox } from './sync/outbox';
-import { exportRoster } from './export/plain-csv';
+import { exportRoster } from './export/roster-export';
+import { applyImport, previewImport } from './import/roster-import';
 import type { SyncReport } from './sync/sync-report';
 import { SANDBOX_ACCOUNT_ID } from './sandbox-district';
 import { type CredentialVault, VaultUnavailableError } from './vault/credential-vault';
@@ -209,6 +210,15 @@ export function createServices(options: ServicesOptions): Services {
     },
 
     exportRoster: (input) => exportRoster(cache, input),
+
+    previewImport: (input) => previewImport(cache, input),
+
+    applyImport: (input) => {
+      const result = editsDone(() => applyImport(cache, outbox, input));
+      const accountId = cache.realms.get(input.realmId)?.accountId;
+      if (accountId !== undefined && result.queued + result.merged + result.cancelled > 0) options.sync?.editsQueued(accountId);
+      return result;
+    },
 
     listPending: (input) => {
       const accountIds = input?.accountId !== undefined ? [input.accountId] : cache.accounts.list().map((account) => account.id);

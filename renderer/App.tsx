@@ -12,6 +12,7 @@ import { RealmSidebar } from './features/realms/RealmSidebar';
 import { RosterView } from './features/roster/RosterView';
 import { PendingPanel } from './features/pending/PendingPanel';
 import { ExportDialog } from './features/export/ExportDialog';
+import { ImportDialog } from './features/import/ImportDialog';
 
 export function App() {
   const loadSession = useRosterStore((s) => s.loadSession);
@@ -45,6 +46,7 @@ export function App() {
         {pendingPanelOpen && <PendingPanel />}
       </div>
       <ExportDialog />
+      <ImportDialog />
     </div>
   );
 }

@@ -41,9 +41,11 @@ case "$task" in
     ;;
   bench)
     # The cache on its own, then sync against the sandbox LMS (push with latency and rate limit; district pull), then
-    # the renderer in Chromium over the browser host (a 100,000-row roster: open, scroll, search; exits 1 on a miss).
+    # exports of a 100,000-row cache to files in every format, then the renderer in Chromium over the browser host (a
+    # 100,000-row roster: open, scroll, search; exits 1 on a miss).
     tsx test/bench/cache-bench.ts "$@"
     tsx test/bench/sync-bench.ts
+    tsx test/bench/export-bench.ts
     electron-vite build >/dev/null
     exec tsx test/bench/renderer-bench.ts
     ;;

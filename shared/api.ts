@@ -303,6 +303,14 @@ export const BulkEditResultSchema = z.object({
 });
 export type BulkEditResult = z.infer<typeof BulkEditResultSchema>;
 
+/**
+ * The file layouts an export can take. plain: every field staff care about, in the LMS's words; oneroster:
+ * OneRoster 1.1 CSV (enrollments.csv, users.csv, classes.csv and manifest.csv, zipped); canvas-sis: a Canvas SIS
+ * Import enrollments.csv; schoology: Schoology's course-enrollment import layout.
+ */
+export const EXPORT_FORMATS = ['plain', 'oneroster', 'canvas-sis', 'schoology'] as const;
+export type ExportFormatName = (typeof EXPORT_FORMATS)[number];
+
 export const ExportInputSchema = z
   .object({
     realmIds: z.array(id).min(1).max(5000),
@@ -312,20 +320,102 @@ export const ExportInputSchema = z
     only: z.array(RowRefSchema).max(100_000).optional(),
     /** Answer only the first this-many data rows (the export dialog's preview). */
     previewRows: z.number().int().min(1).max(100).optional(),
+    format: z.enum(EXPORT_FORMATS).default('plain'),
+    /**
+     * For opening in a spreadsheet (plain format only): a UTF-8 BOM, and a cell that starts with = + - @ tab or CR is
+     * prefixed with ' so it is not run as a formula. The interchange formats never alter a value: they refuse it.
+     */
+    excel: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((input) => !input.excel || input.format === 'plain', {
+    message: 'Excel mode is for the plain format; the interchange formats refuse formula-like values instead of altering them',
+    path: ['excel'],
+  });
 export type ExportInput = z.input<typeof ExportInputSchema>;
+export type ExportInputParsed = z.output<typeof ExportInputSchema>;
 
 export const ExportFileSchema = z.object({
-  /** A suggested file name, e.g. "algebra-i-p3-roster.csv". */
+  /** A suggested file name, e.g. "algebra-i-p3-roster.csv" or "roster-export-3-realms-oneroster.zip". */
   fileName: z.string(),
   mimeType: z.string(),
-  /** The whole file (or the preview's first rows), RFC 4180 CSV with CRLF line ends. */
+  /**
+   * The whole file: RFC 4180 CSV with CRLF line ends as text, or (encoding base64) a zip. A preview is always text:
+   * the first rows of the main CSV (for OneRoster, enrollments.csv).
+   */
   content: z.string(),
-  /** Data rows in the whole export (not only the preview). */
+  encoding: z.enum(['utf8', 'base64']).default('utf8'),
+  /** Data rows in the whole export (not only the preview); for OneRoster, the rows of enrollments.csv. */
   rows: count,
 });
-export type ExportFile = z.infer<typeof ExportFileSchema>;
+export type ExportFile = z.output<typeof ExportFileSchema>;
+
+// ---------------------------------------------------------------- import
+
+/** The roster CSV layouts an import reads: this app's plain export, or Schoology's course-enrollment import layout. */
+export const IMPORT_LAYOUTS = ['plain', 'schoology'] as const;
+export type ImportLayout = (typeof IMPORT_LAYOUTS)[number];
+
+export const ImportInputSchema = z
+  .object({
+    /** The realm (cache-wide id) whose roster the file describes. */
+    realmId: id,
+    /** The file's text as read (a UTF-8 BOM is stripped). */
+    content: z.string().max(50_000_000),
+    /** Shown in messages ("roster.csv line 7: …"). */
+    fileName: z.string().max(500).optional(),
+    /** Full sync: people of the cached roster the file does not list are removed too. Otherwise they stay. */
+    fullSync: z.boolean().default(false),
+  })
+  .strict();
+export type ImportInput = z.input<typeof ImportInputSchema>;
+export type ImportInputParsed = z.output<typeof ImportInputSchema>;
+
+/** One change an import makes: to enroll someone, to change a role or status, or (full sync) to remove someone. */
+export const ImportChangeSchema = z.object({
+  kind: z.enum(['enroll', 'change', 'remove']),
+  /** The file's line (1 = the header), or null for a removal (the person is not in the file). */
+  line: z.number().int().positive().nullable(),
+  userId: z.string(),
+  schoolUid: z.string(),
+  name: z.string(),
+  /** After the import (remove: the values the enrollment has now). */
+  role: role,
+  status: status,
+  /** change only: the values before. */
+  before: z.object({ role, status }).nullable(),
+});
+export type ImportChange = z.infer<typeof ImportChangeSchema>;
+
+/** A row the import cannot use (unknown person, bad role or status, duplicate, another realm's row…). */
+export const ImportProblemSchema = z.object({ line: z.number().int().positive(), message: z.string() });
+export type ImportProblem = z.infer<typeof ImportProblemSchema>;
+
+export const ImportPreviewSchema = z.object({
+  realmId: id,
+  layout: z.enum(IMPORT_LAYOUTS),
+  /** Data rows in the file (blank lines not counted). */
+  rows: count,
+  toEnroll: count,
+  toChange: count,
+  toRemove: count,
+  unchanged: count,
+  /** The changes in file order, removals last; at most the first 1,000 (the counts above are complete). */
+  changes: z.array(ImportChangeSchema),
+  /** Every bad row by line, at most the first 1,000 (problemCount is complete). */
+  problems: z.array(ImportProblemSchema),
+  problemCount: count,
+});
+export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
+
+export const ImportResultSchema = z.object({
+  queued: count,
+  merged: count,
+  cancelled: count,
+  /** Bad rows left out because the user confirmed the rest. */
+  skippedRows: count,
+});
+export type ImportResult = z.infer<typeof ImportResultSchema>;
 
 const opInput = z.object({ opId: id }).strict();
 const accountInput = z.object({ accountId: id }).strict();
@@ -390,8 +480,15 @@ export const rosterApiSpec = {
     input: z.object({ filter: RosterFilterSchema, except: z.array(RowRefSchema).max(100_000).default([]), change: BulkChangeSchema }).strict(),
     output: BulkEditResultSchema,
   },
-  /** The plain roster CSV of realms (or of selected rows), for a download or the native save dialog. */
+  /** Rosters of realms (or selected rows) as a file in one of EXPORT_FORMATS, for a download or the native save dialog. */
   exportRoster: { input: ExportInputSchema, output: ExportFileSchema },
+  /** Reads a roster CSV against the realm's cached roster: what it would change, and every row it cannot use. Queues nothing. */
+  previewImport: { input: ImportInputSchema, output: ImportPreviewSchema },
+  /**
+   * Queues what previewImport showed (computed again, in one transaction). A file with bad rows fails with code
+   * import_problems unless skipProblems confirms queuing the rest.
+   */
+  applyImport: { input: ImportInputSchema.extend({ skipProblems: z.boolean().default(false) }).strict(), output: ImportResultSchema },
 } as const;
 
 export type RosterApiSpec = typeof rosterApiSpec;

@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   pending: async () => (await import('./pending-command')).runPending,
   resolve: async () => (await import('./resolve-command')).runResolve,
   sync: async () => (await import('./sync-command')).runSync,
+  export: async () => (await import('./export-command')).runExport,
+  import: async () => (await import('./import-command')).runImport,
 };
 
 const USAGE = `Usage: roster <command> [options]
@@ -64,6 +66,16 @@ Rosters (REALM is sections/ID or groups/ID):
                       settle a conflict (OP: the op id or its first characters, as \`pending\` shows)
   sync [--dry-run]    push the queued edits, then refresh the touched realms; --dry-run prints the request plan
   Status N: ${STATUS_WORDS}.
+
+Files:
+  export REALM… --out FILE [--format plain|oneroster|canvas-sis|schoology] [--excel] [--without-pending]
+                      write the rosters of the realms (\`all\`: every cached realm) to FILE; oneroster writes a zip
+                      when FILE ends in .zip, else a folder of CSV files; --excel (plain only) adds a BOM and
+                      neutralises formula-like cells for spreadsheets; --without-pending: as the LMS last had them
+  import REALM --in FILE [--dry-run] [--full-sync] [--yes]
+                      read a roster CSV (this app's plain export or Schoology's course-enrollment layout), show what
+                      it changes and every bad row, then queue the changes; --full-sync also removes people the file
+                      does not list; with bad rows nothing is queued unless --yes confirms queuing the rest
 
 Other:
   web [--port N] [--data-dir DIR] [--sandbox]

@@ -33,7 +33,7 @@ const OP_JSON = `CASE WHEN o.id IS NULL THEN NULL ELSE json_array(o.id, o.kind, 
 const PENDING_ROLE = `coalesce(json_extract(o.fields, '$.role'), json_extract(o.base, '$.role'), 'student')`;
 const PENDING_STATUS = `coalesce(json_extract(o.fields, '$.status'), json_extract(o.base, '$.status'), 'active')`;
 
-interface Shape {
+export interface Shape {
   column: RosterSortColumn;
   direction: 'asc' | 'desc';
   statuses: boolean;
@@ -67,7 +67,7 @@ function filters(shape: Shape, c: Columns): string {
  * `keyed`: only the rows named by :serverIds (enrollment ids) and :opIds (ops of rows the LMS does not hold), each a
  * primary-key probe: how a page is read from an ordered snapshot (see RosterQueryRepo.query).
  */
-function rowsSql(shape: Shape, withNames = false, keyed = false): string {
+export function rowsSql(shape: Shape, withNames = false, keyed = false): string {
   const server = filters(shape, {
     role: SERVER_ROLE,
     status: SERVER_STATUS,

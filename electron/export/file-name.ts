@@ -10,9 +10,12 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** "algebra-i-p3-roster.csv" for one realm, "roster-export-3-realms.csv" for several. */
-export function exportFileName(realms: readonly RealmSummary[], suffix: string): string {
+/**
+ * "algebra-i-p3-roster.csv" for one realm, "roster-export-3-realms.csv" for several; another format's suffix follows,
+ * e.g. "algebra-i-p3-oneroster.zip", "roster-export-3-realms-oneroster.zip".
+ */
+export function exportFileName(realms: readonly RealmSummary[], suffix: string, extension: 'csv' | 'zip'): string {
   const [only] = realms;
-  if (realms.length === 1 && only) return `${slug(only.title) || 'realm'}-${suffix}.csv`;
-  return `${suffix}-export-${realms.length}-realms.csv`;
+  if (realms.length === 1 && only) return `${slug(only.title) || 'realm'}-${suffix}.${extension}`;
+  return `roster-export-${realms.length}-realms${suffix === 'roster' ? '' : `-${suffix}`}.${extension}`;
 }

@@ -31,7 +31,9 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+// The largest honest requests: an import file (up to 50 MB of text, more once JSON-escaped) and selections of
+// 100,000 row refs; anything beyond is refused before it is parsed.
+export const MAX_BODY_BYTES = 128 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -83,7 +85,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     const body = await readBody(req);
     if (body === null) {
-      return sendJson(res, 413, { ok: false, error: { code: 'invalid_input', message: `Request larger than ${MAX_BODY_BYTES} bytes` } });
+      return sendJson(res, 413, { ok: false, error: { code: 'invalid_input', message: `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB; import a smaller file (one roster at a time)` } });
     }
     let payload: unknown;
     try {

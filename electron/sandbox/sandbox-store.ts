@@ -123,6 +123,20 @@ export class SandboxStore {
     return { ...stored };
   }
 
+  /** Changes a person's details, as staff would in Schoology's user admin (the sandbox serves no user writes). */
+  updateUser(uid: string, changes: Partial<Omit<SandboxUser, 'uid'>>): SandboxUser {
+    const user = this.users.get(uid);
+    if (!user) throw new SandboxStoreError('unknown-user', `user ${uid} does not exist`);
+    const schoolUid = changes.school_uid;
+    if (schoolUid !== undefined && schoolUid !== user.school_uid) {
+      if (schoolUid && this.usersBySchoolUid.has(schoolUid)) throw new SandboxStoreError('duplicate', `school_uid ${schoolUid} already belongs to another user`);
+      if (user.school_uid) this.usersBySchoolUid.delete(user.school_uid);
+      if (schoolUid) this.usersBySchoolUid.set(schoolUid, user);
+    }
+    Object.assign(user, changes);
+    return { ...user };
+  }
+
   addSection(section: SandboxSection): SandboxSection {
     if (this.sections.has(section.id)) throw new SandboxStoreError('duplicate', `section ${section.id} already exists`);
     const stored = { ...section, grading_periods: [...section.grading_periods] };

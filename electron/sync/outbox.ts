@@ -203,8 +203,8 @@ function heldMessage(op: OutboxOp): string {
 
 /** Edits of many rows inside the caller's write transaction (see Outbox.bulk). */
 export interface BulkEdits {
-  /** One update or remove, by the rules apply() follows; EditError before anything is written when it cannot be done. */
-  edit(edit: Extract<Edit, { kind: 'update' | 'remove' }>): EditResult;
+  /** One enroll, update or remove, by the rules apply() follows; EditError before anything is written when it cannot be done. */
+  edit(edit: Exclude<Edit, { kind: 'access_code' }>): EditResult;
   /** The op as it stands now, edits made here included. */
   op(opId: string): OutboxOp | null;
   /** Writes what the edits owe at the end (people copies); call once, before the transaction commits. */

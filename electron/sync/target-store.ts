@@ -125,6 +125,8 @@ export class PreloadedTargets implements TargetStore {
   enqueue(op: NewOutboxOp & { userId: string }): OutboxOp {
     this.seq = (this.seq ?? this.cache.outbox.lastSeq()) + 1;
     const added = this.cache.outbox.add(op, this.seq);
+    // What enqueue does per enroll (the roster names a pending enroll from `people`), done for all of them at the end.
+    if (op.kind === 'enroll') this.rememberEnrolledPerson(op.accountId, op.userId);
     if (op.kind !== 'enroll' && op.enrollmentId) {
       const ids = this.queued.get(op.realmId!);
       if (ids) ids.push(op.enrollmentId);

@@ -1,10 +1,11 @@
 /**
- * Exporting rosters as CSV: which realms (and optionally which rows) the export dialog is for, its choices, the
- * preview of the first rows, and the file the download is made from. The main process writes the CSV; the renderer
- * only shows a preview and hands the file to the browser (or Electron's save dialog) through a download link.
+ * Exporting rosters: which realms (and optionally which rows) the export dialog is for, its choices (format, Excel
+ * mode, pending edits, scope), the preview of the first rows, and the file the download is made from. The main
+ * process writes the file; the renderer only shows a preview and hands the file to the browser (or Electron's save
+ * dialog) through a download link.
  */
 import type { StateCreator } from 'zustand';
-import type { ExportFile, RowRef } from '../../shared/api';
+import type { ExportFile, ExportFormatName, ExportInput, RowRef } from '../../shared/api';
 import { getApi } from '../api';
 import type { RosterStore } from './index';
 import { messageOf } from './error-message';
@@ -19,13 +20,17 @@ export interface ExportRequest {
   title: string;
 }
 
-export type ExportScope = 'selected' | 'everyone';
+/** selected: the rows picked; everyone: every row of the realms the dialog was opened for; all-cached: every realm. */
+export type ExportScope = 'selected' | 'everyone' | 'all-cached';
 
 export interface ExportSlice {
   exportDialog: ExportRequest | null;
+  exportFormat: ExportFormatName;
+  /** The "For Excel" choice; only the plain format honours it (the others refuse formula-like values instead). */
+  exportExcel: boolean;
   exportIncludePending: boolean;
   exportScope: ExportScope;
-  /** The first rows of the CSV as the main process wrote them (its `rows` counts the whole export). */
+  /** The first rows of the main CSV as the main process wrote them (its `rows` counts the whole export). */
   exportPreview: ExportFile | null;
   exportBusy: 'idle' | 'previewing' | 'downloading';
   exportError: string | null;
@@ -33,6 +38,8 @@ export interface ExportSlice {
   exportNotice: string | null;
   openExport(realmIds: string[], title: string, only?: RowRef[]): void;
   closeExport(): void;
+  setExportFormat(format: ExportFormatName): void;
+  setExportExcel(excel: boolean): void;
   setExportIncludePending(includePending: boolean): void;
   setExportScope(scope: ExportScope): void;
   loadExportPreview(): Promise<void>;
@@ -45,15 +52,24 @@ export interface ExportSlice {
 let latestPreview = 0;
 
 export const createExportSlice: StateCreator<RosterStore, [], [], ExportSlice> = (set, get) => {
-  function exportInput() {
-    const request = get().exportDialog;
+  function exportInput(): ExportInput | null {
+    const { exportDialog: request, exportScope: scope, exportFormat: format } = get();
     if (!request) return null;
-    const only = request.only && request.only.length > 0 && get().exportScope === 'selected' ? request.only : undefined;
-    return { realmIds: request.realmIds, includePending: get().exportIncludePending, only };
+    const realmIds = scope === 'all-cached' ? get().realms.map((realm) => realm.id) : request.realmIds;
+    const only = request.only && request.only.length > 0 && scope === 'selected' ? request.only : undefined;
+    return { realmIds, includePending: get().exportIncludePending, only, format, excel: format === 'plain' && get().exportExcel };
+  }
+
+  /** A choice changed: what the dialog shows must be the new choices' preview (or their refusal). */
+  function choose(change: Partial<Pick<ExportSlice, 'exportFormat' | 'exportExcel' | 'exportIncludePending' | 'exportScope'>>): void {
+    set(change);
+    void get().loadExportPreview();
   }
 
   return {
     exportDialog: null,
+    exportFormat: 'plain',
+    exportExcel: false,
     exportIncludePending: true,
     exportScope: 'everyone',
     exportPreview: null,
@@ -65,6 +81,8 @@ export const createExportSlice: StateCreator<RosterStore, [], [], ExportSlice> =
       const hasSelection = only !== undefined && only.length > 0;
       set({
         exportDialog: { realmIds, title, only: hasSelection ? only : undefined },
+        exportFormat: 'plain',
+        exportExcel: false,
         exportIncludePending: true,
         exportScope: hasSelection ? 'selected' : 'everyone',
         exportPreview: null,
@@ -77,13 +95,17 @@ export const createExportSlice: StateCreator<RosterStore, [], [], ExportSlice> =
       latestPreview += 1;
       set({ exportDialog: null, exportPreview: null, exportBusy: 'idle', exportError: null });
     },
+    setExportFormat(format) {
+      choose({ exportFormat: format });
+    },
+    setExportExcel(excel) {
+      choose({ exportExcel: excel });
+    },
     setExportIncludePending(includePending) {
-      set({ exportIncludePending: includePending });
-      void get().loadExportPreview();
+      choose({ exportIncludePending: includePending });
     },
     setExportScope(scope) {
-      set({ exportScope: scope });
-      void get().loadExportPreview();
+      choose({ exportScope: scope });
     },
 
     async loadExportPreview() {
@@ -95,6 +117,7 @@ export const createExportSlice: StateCreator<RosterStore, [], [], ExportSlice> =
         const preview = await getApi().exportRoster({ ...input, previewRows: EXPORT_PREVIEW_ROWS });
         if (request === latestPreview) set({ exportPreview: preview, exportBusy: 'idle' });
       } catch (error) {
+        // A refusal (a value the format cannot carry, naming its row) replaces the preview until the choices change.
         if (request === latestPreview) set({ exportPreview: null, exportBusy: 'idle', exportError: messageOf(error) });
       }
     },

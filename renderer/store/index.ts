@@ -1,6 +1,6 @@
 /**
  * The renderer's state: one zustand store built from slices — session, realms, roster view (with its selection),
- * accounts, outbox (pending changes), sync and export. Components read it through narrow selectors so each
+ * accounts, outbox (pending changes), sync, export and import. Components read it through narrow selectors so each
  * re-renders only for its part; the roster itself stays in the main process and is fetched a page at a time.
  */
 import { create } from 'zustand';
@@ -11,8 +11,9 @@ import { createAccountsSlice, type AccountsSlice } from './accounts-slice';
 import { createOutboxSlice, type OutboxSlice } from './outbox-slice';
 import { createSyncSlice, type SyncSlice } from './sync-slice';
 import { createExportSlice, type ExportSlice } from './export-slice';
+import { createImportSlice, type ImportSlice } from './import-slice';
 
-export type RosterStore = SessionSlice & RealmsSlice & RosterViewSlice & AccountsSlice & OutboxSlice & SyncSlice & ExportSlice;
+export type RosterStore = SessionSlice & RealmsSlice & RosterViewSlice & AccountsSlice & OutboxSlice & SyncSlice & ExportSlice & ImportSlice;
 
 export const useRosterStore = create<RosterStore>()((...args) => ({
   ...createSessionSlice(...args),
@@ -22,4 +23,5 @@ export const useRosterStore = create<RosterStore>()((...args) => ({
   ...createOutboxSlice(...args),
   ...createSyncSlice(...args),
   ...createExportSlice(...args),
+  ...createImportSlice(...args),
 }));

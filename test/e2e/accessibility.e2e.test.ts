@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeFindings, blockingFindings } from './axe-scan';
 import { SYNC_WAIT, UI_WAIT, useE2eHarness } from './harness';
-import { seededSchool } from './page-actions';
+import { csvFile, seededSchool } from './page-actions';
 import { screens } from './screens';
 
 /**
@@ -18,10 +18,10 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 }
 
 async function openSchool() {
-  const { page } = await openApp({ prepare: seededSchool(12) });
+  const { page, dataDir } = await openApp({ prepare: seededSchool(12) });
   const ui = screens(page);
   await expect.poll(() => ui.row('James Howlett').count(), UI_WAIT).toBe(1);
-  return { page, ui };
+  return { page, ui, dataDir };
 }
 
 describe('accessibility of every screen (axe-core, WCAG 2 A and AA)', () => {
@@ -69,6 +69,32 @@ describe('accessibility of every screen (axe-core, WCAG 2 A and AA)', () => {
     await ui.exportButton.click();
     await expect.poll(() => ui.dialog('Export roster').getByRole('table', { name: 'Preview' }).count(), UI_WAIT).toBe(1);
     await expectAccessible(page, 'export-dialog');
+  });
+
+  it('the export dialog with an interchange format refusing the roster', async () => {
+    const { page, ui } = await openSchool();
+    await ui.exportButton.click();
+    const dialog = ui.dialog('Export roster');
+    await dialog.getByRole('combobox', { name: 'Format' }).selectOption({ label: 'Schoology import' });
+    // Mr. Strickland has no school ID, which Schoology's import layout names people by.
+    await expect.poll(() => dialog.getByRole('alert').count(), UI_WAIT).toBe(1);
+    await expectAccessible(page, 'export-dialog-refused');
+  });
+
+  it('the import dialog with changes and bad rows', async () => {
+    const { page, ui, dataDir } = await openSchool();
+    const realm = ['Algebra I · P3', 'ALG1', 'P3', 'ALG1-P3'];
+    const file = csvFile(dataDir, 'p3.csv', [
+      ['Realm', 'Course code', 'Section code', 'Section school code', 'User ID', 'School ID', 'First name', 'Last name', 'Name', 'Role', 'Status', 'Pending'],
+      [...realm, '48289', 's1', 'James', 'Howlett', 'James Howlett', 'Member', 'Archived', ''],
+      [...realm, '99999901', 'x1', 'Nobody', 'Known', 'Nobody Known', 'Member', 'Active', ''],
+    ]);
+    await ui.importButton.click();
+    const dialog = ui.dialog('Import a CSV into Algebra I · P3');
+    await dialog.getByLabel('CSV file').setInputFiles(file);
+    await expect.poll(() => dialog.getByRole('alert', { name: '1 row cannot be imported' }).count(), UI_WAIT).toBe(1);
+    expect(await dialog.getByRole('table', { name: 'Changes to queue' }).getByRole('row').count()).toBe(2);
+    await expectAccessible(page, 'import-dialog');
   });
 
   it('the bulk bar over a selection', async () => {

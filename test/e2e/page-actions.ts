@@ -2,6 +2,9 @@
  * Small things tests do to the page that the browser has no one-liner for: read what a combobox shows, scroll the
  * virtualised roster, and seed caches the way the tests describe them.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import type { Locator } from 'playwright-core';
 import { createServices, type Services } from '../../electron/services';
 import { seedSchool } from '../support/seed-cache';
@@ -69,4 +72,14 @@ export function focusIsVisible(target: Locator): Promise<boolean> {
     const style = getComputedStyle(element);
     return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
   });
+}
+
+/**
+ * A CSV file (RFC 4180, CRLF, written by the library the app writes its own with) named `name` in `folder`, for a file
+ * input to pick; answers its path. Tests put it in the app's data folder, which the harness removes afterwards.
+ */
+export function csvFile(folder: string, name: string, records: readonly (readonly string[])[]): string {
+  const path = join(folder, name);
+  writeFileSync(path, stringify(records as string[][], { record_delimiter: 'windows' }));
+  return path;
 }

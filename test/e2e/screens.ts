@@ -26,6 +26,7 @@ export function screens(page: Page) {
     addPeopleButton: page.getByRole('button', { name: 'Add people' }),
     accessCodeButton: page.getByRole('button', { name: 'Join with access code' }),
     exportButton: page.getByRole('button', { name: 'Export roster' }),
+    importButton: page.getByRole('button', { name: 'Import CSV…' }),
     /** "<N> people" or "<N> of <M> people". */
     peopleCount: page.getByRole('status').filter({ hasText: /^\d[\d,]* (of [\d,]+ )?(people|person)$/ }),
     grid,

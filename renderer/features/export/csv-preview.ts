@@ -7,7 +7,8 @@ export interface CsvTable {
 }
 
 export function csvTable(content: string): CsvTable {
-  const records = parse(content, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  // bom: an Excel-mode preview starts with the UTF-8 BOM, which must not become part of the first header.
+  const records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
   const [header = [], ...rows] = records;
   return { header, rows };
 }

@@ -15,6 +15,7 @@ export function RosterToolbar({ provider, onAddPeople, onJoinWithCode }: RosterT
   const query = useRosterStore(selectRosterQuery);
   const setQuery = useRosterStore((s) => s.setRosterQuery);
   const exportRoster = useRosterStore((s) => s.exportRosterView);
+  const openImport = useRosterStore((s) => s.openImport);
 
   return (
     <div className="toolbar roster-toolbar">
@@ -62,6 +63,9 @@ export function RosterToolbar({ provider, onAddPeople, onJoinWithCode }: RosterT
         </button>
         <button type="button" onClick={() => void exportRoster()}>
           Export roster
+        </button>
+        <button type="button" onClick={openImport}>
+          Import CSV…
         </button>
       </div>
     </div>

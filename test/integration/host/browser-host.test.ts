@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEnvelope, RosterPage, RealmSummary } from '../../../shared/api';
 import { BRIDGE_PATH_PREFIX, BRIDGE_TOKEN_META } from '../../../shared/bridge';
 import { createServices, type Services } from '../../../electron/services';
-import { startBrowserHost, type BrowserHost } from '../../../electron/host/browser-host';
+import { MAX_BODY_BYTES, startBrowserHost, type BrowserHost } from '../../../electron/host/browser-host';
 import { SECTION_ID, seedSchool } from '../../support/seed-cache';
 
 /**
@@ -217,9 +217,9 @@ describe('the browser host: refusing calls', () => {
     expect(await response.json()).toMatchObject({ ok: false });
   });
 
-  it('refuses a body over 1 MiB with 413', async () => {
+  it('refuses a body over its limit (128 MiB: room for a 50 MB import file) with 413', async () => {
     const host = await start();
-    const body = JSON.stringify({ input: { realmIds: [SECTION_ID], search: 'x'.repeat(1024 * 1024) } });
+    const body = JSON.stringify({ input: { realmIds: [SECTION_ID], search: 'x'.repeat(MAX_BODY_BYTES) } });
     const response = await call(host, 'queryRoster', body, await tokenOf(host));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

@@ -49,7 +49,20 @@ function fakeHandlers(): RosterApiHandlers {
     findPeople: vi.fn(() => []),
     queryRosterRefs: vi.fn(() => ({ refs: [], total: 0 })),
     editFiltered: vi.fn(() => ({ queued: 0, merged: 0, cancelled: 0, skipped: 0 })),
-    exportRoster: vi.fn(() => ({ fileName: 'roster.csv', mimeType: 'text/csv;charset=utf-8', content: '', rows: 0 })),
+    exportRoster: vi.fn(() => ({ fileName: 'roster.csv', mimeType: 'text/csv;charset=utf-8', content: '', encoding: 'utf8' as const, rows: 0 })),
+    previewImport: vi.fn(() => ({
+      realmId: 'sandbox/sections/1',
+      layout: 'plain' as const,
+      rows: 0,
+      toEnroll: 0,
+      toChange: 0,
+      toRemove: 0,
+      unchanged: 0,
+      changes: [],
+      problems: [],
+      problemCount: 0,
+    })),
+    applyImport: vi.fn(() => ({ queued: 0, merged: 0, cancelled: 0, skippedRows: 0 })),
   };
 }
 

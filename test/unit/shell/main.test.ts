@@ -17,6 +17,7 @@ const fake = vi.hoisted(() => {
     permissionRequest: null as Listener | null,
     permissionCheck: null as Listener | null,
     headersReceived: null as Listener | null,
+    willDownload: null as Listener | null,
   };
 
   class Emitter {
@@ -81,6 +82,9 @@ const fake = vi.hoisted(() => {
           setPermissionRequestHandler: vi.fn((handler: Listener) => (state.permissionRequest = handler)),
           setPermissionCheckHandler: vi.fn((handler: Listener) => (state.permissionCheck = handler)),
           webRequest: { onHeadersReceived: vi.fn((listener: Listener) => (state.headersReceived = listener)) },
+          on: vi.fn((name: string, listener: Listener) => {
+            if (name === 'will-download') state.willDownload = listener;
+          }),
         },
       },
       shell: { openExternal: vi.fn(async (_url: string) => {}) },
@@ -221,6 +225,15 @@ describe('main process startup', () => {
     const callback = vi.fn();
     fake.state.headersReceived?.({ url: APP_URL, responseHeaders: {} }, callback);
     expect(callback.mock.calls[0]?.[0].responseHeaders['Content-Security-Policy'][0]).toContain("default-src 'none'");
+  });
+
+  it("offers an export's download in the native save dialog, in Documents under its suggested name", async () => {
+    await startMain();
+    const item = { getFilename: () => 'algebra-i-p3-roster.csv', setSaveDialogOptions: vi.fn(), setSavePath: vi.fn() };
+    fake.state.willDownload?.({}, item);
+    expect(item.setSaveDialogOptions).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: join('/fake/documents', 'algebra-i-p3-roster.csv') }));
+    // A save path set here would skip the dialog.
+    expect(item.setSavePath).not.toHaveBeenCalled();
   });
 
   it('answers IPC from the app page and refuses other frames', async () => {
