@@ -23,7 +23,8 @@ export const SCHOOLOGY_IMPORT_CSV: ExportFormat = {
   oneRowPerRosterRow: false,
   tables: [
     {
-      name: 'enrollments.csv',
+      // A single file whose name is the user's: errors call it by what it is.
+      name: 'Schoology import file',
       columns: ['Course Code', 'Section Code', 'Section School Code', 'User Unique ID', 'Enrollment Type'],
       labels: {
         'Course Code': 'course code',

@@ -127,7 +127,7 @@ describe('roster export', () => {
     const out = join(outDir, 'robotics.csv');
     const refused = await run('export', SEED.robotics, '--format', 'schoology', '--out', out);
     expect(refused.code, outcome(refused)).toBe(1);
-    expect(refused.stderr).toMatch(/^roster: enrollments\.csv row 1, line 2 \(.+, groups\/65371\): .+ is a group; Schoology imports group enrollments one group at a time; export groups as plain CSV\n$/);
+    expect(refused.stderr).toMatch(/^roster: Schoology import file row 1, line 2 \(.+, groups\/65371\): .+ is a group; Schoology imports group enrollments one group at a time; export groups as plain CSV\n$/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 

@@ -325,7 +325,7 @@ describe('a person without a school ID', () => {
     for (const format of ['canvas-sis', 'schoology'] as const) {
       const error = refusal(() => exportOf(bare.cache, { realmIds: [P3], format }));
       expect(error.code).toBe('cannot_export');
-      expect(error.message).toMatch(/^enrollments\.csv row \d+, line \d+ \(Mr\. Strickland, sections\/3719526\): Mr\. Strickland has no school ID/);
+      expect(error.message).toMatch(/^(enrollments\.csv|Schoology import file) row \d+, line \d+ \(Mr\. Strickland, sections\/3719526\): Mr\. Strickland has no school ID/);
     }
   });
 
@@ -388,7 +388,7 @@ describe('a value a spreadsheet would run as a formula', () => {
       ] as const) {
         const error = refusal(() => exportOf(hostile.cache, { realmIds: [P3], format, only }));
         expect(error.code).toBe('unsafe_value');
-        expect(error.message).toMatch(new RegExp(`^enrollments\\.csv row 1, line 2 \\(.+, sections/3719526\\): course code "@SUM\\(A1\\)" starts with "@", which spreadsheets run as a formula; ${words} cannot alter it`));
+        expect(error.message).toMatch(new RegExp(`^(enrollments\\.csv|Schoology import file) row 1, line 2 \\(.+, sections/3719526\\): course code "@SUM\\(A1\\)" starts with "@", which spreadsheets run as a formula; ${words} cannot alter it`));
       }
     } finally {
       hostile.cache.realms.saveMany([realm]);
