@@ -124,6 +124,13 @@ function failure(error: unknown): { code: number; message: string } {
   return { code: EXIT.error, message: error instanceof Error ? error.message : String(error) };
 }
 
+// `roster realms | head -3`: the reader left, so the rest of the output has nowhere to go. That is not a failure of
+// the command (which still finishes its work, e.g. a sync), so the broken pipe is ignored instead of crashing with a
+// stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

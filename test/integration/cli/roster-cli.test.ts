@@ -94,6 +94,13 @@ describe('roster (the command line)', () => {
     expect(run.stdout()).toContain('web [--port N] [--data-dir DIR]');
   });
 
+  it('finishes quietly when its reader has gone (`roster account list | head -1`)', async () => {
+    const run = roster('account', 'list', '--data-dir', dataDir);
+    run.child.stdout!.destroy();
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toBe('');
+  });
+
   it('exits 2 with the usage on stderr for an unknown command', async () => {
     const run = roster('frobnicate');
     expect(await run.exited).toEqual({ code: 2, signal: null });
