@@ -6,20 +6,31 @@
  * screens show and what realms and queued edits hang off); the keychain gets the secrets. Removing an account
  * removes both.
  *
+ * Schoology accounts hold a consumer key and secret (and perhaps a three-legged access token); Canvas accounts a Bearer
+ * access token. Which one an account is, is its `provider` in the cache; its keychain entry says the same.
+ *
  * The built-in Sandbox district ('sandbox') is an account of the cache too, but its credentials exist only in the
  * memory of the `roster web` / app process that started it: it is not listed here and no provider can be built for it.
  */
 import { resolve } from 'node:path';
+import type { Provider } from '../../shared/domain/provider';
 import type { Cache } from '../db/cache';
 import type { AccountRecord } from '../db/accounts-repo';
 import { LmsError } from '../lms/lms-error';
+import { createCanvasProvider } from '../lms/canvas/canvas-provider';
 import type { LmsProvider } from '../lms/provider';
 import { SchoologyClient } from '../lms/schoology/schoology-client';
 import { SchoologyProvider } from '../lms/schoology/schoology-provider';
-import type { Transport } from '../lms/transport';
+import type { Transport, TransportOptions } from '../lms/transport';
 import { SANDBOX_ACCOUNT_ID } from '../sandbox-district';
-import { CredentialVault, vaultKeyOf, type StoredCredentials } from '../vault/credential-vault';
-import { accountNameOf, normalizeBaseUrl } from './account-name';
+import {
+  CredentialVault,
+  vaultKeyOf,
+  type CanvasCredentials,
+  type SchoologyCredentials,
+  type StoredCredentials,
+} from '../vault/credential-vault';
+import { accountNameOf, normalizeBaseUrl, normalizeCanvasBaseUrl } from './account-name';
 import { SignInError, startSignIn, type SignInAttempt, type SignInStart } from './sign-in';
 
 export interface NewSchoologyAccount {
@@ -29,6 +40,16 @@ export interface NewSchoologyAccount {
   consumerKey: string;
   consumerSecret: string;
 }
+
+export interface NewCanvasAccount {
+  provider: 'canvas';
+  /** The Canvas instance, e.g. "https://school.instructure.com" (a trailing /api/v1 is accepted and dropped). */
+  baseUrl: string;
+  /** A personal access token (Account → Settings → Approved Integrations). */
+  token: string;
+}
+
+export type NewAccount = NewSchoologyAccount | NewCanvasAccount;
 
 export type AccountErrorCode =
   /** No account of that name. */
@@ -42,7 +63,9 @@ export type AccountErrorCode =
   /** The URL answered, but not as an LMS API (404 for users/me). */
   | 'not-an-api'
   /** A sign-in was given a web URL that is not an http(s) URL. */
-  | 'bad-web-url';
+  | 'bad-web-url'
+  /** The name the new account would get belongs to an account of the other LMS (the same host, port and user id). */
+  | 'name-taken';
 
 export class AccountError extends Error {
   override name = 'AccountError';
@@ -69,6 +92,8 @@ export interface AccountServiceOptions {
   vault?: CredentialVault;
   /** The transport for an account's client; default the Schoology client's own (retries, 45 requests per 5 s). */
   transport?: () => Transport;
+  /** The transport policy of a Canvas account's client; default the Canvas client's own (throttle-aware pacing). */
+  canvasTransport?: TransportOptions;
 }
 
 /** The keychain key of a cached account. Accounts are only saved once their user is known, so it always exists. */
@@ -81,6 +106,7 @@ export class AccountService {
   readonly vault: CredentialVault;
   private readonly cache: Cache;
   private readonly transport: (() => Transport) | undefined;
+  private readonly canvasTransport: TransportOptions | undefined;
   /** One provider per account and process, so every caller shares its client's rate limiter. */
   private readonly providers = new Map<string, Promise<LmsProvider>>();
 
@@ -91,20 +117,26 @@ export class AccountService {
     this.cache = options.cache;
     this.vault = options.vault ?? new CredentialVault();
     this.transport = options.transport;
+    this.canvasTransport = options.canvasTransport;
     this.owner = this.cache.db.memory ? `memory:${process.pid}` : resolve(this.cache.db.name);
   }
 
   /**
-   * Checks the credentials with one signed users/me, then stores the secrets in the keychain and the account in the
-   * cache. Adding the same LMS user again (e.g. with a new secret) updates the account. Throws VaultUnavailableError
-   * before any network call when there is no keychain, AccountError('refused' | 'not-an-api') for credentials or a
-   * URL the LMS does not accept, and LmsError (transient) when the LMS cannot be reached; nothing is saved then.
+   * Checks the credentials with one call that says who they belong to (Schoology: a signed users/me; Canvas:
+   * users/self), then stores the secrets in the keychain and the account in the cache. Adding the same LMS user again
+   * (e.g. with a new secret or token) updates the account. Throws VaultUnavailableError before any network call when
+   * there is no keychain, AccountError('refused' | 'not-an-api' | 'name-taken') for credentials or a URL the LMS does
+   * not accept, and LmsError (transient) when the LMS cannot be reached; nothing is saved then.
    */
-  async add(input: NewSchoologyAccount, signal?: AbortSignal): Promise<AccountRecord> {
+  async add(input: NewAccount, signal?: AbortSignal): Promise<AccountRecord> {
+    if (input.provider === 'canvas') {
+      const baseUrl = normalizeCanvasBaseUrl(input.baseUrl);
+      await this.vault.check();
+      return this.checkAndSave(baseUrl, { provider: 'canvas', token: input.token }, signal);
+    }
     const baseUrl = normalizeBaseUrl(input.baseUrl);
     await this.vault.check();
-    const credentials: StoredCredentials = { consumerKey: input.consumerKey, consumerSecret: input.consumerSecret };
-    return this.checkAndSave(baseUrl, credentials, signal);
+    return this.checkAndSave(baseUrl, { consumerKey: input.consumerKey, consumerSecret: input.consumerSecret }, signal);
   }
 
   /**
@@ -126,7 +158,7 @@ export class AccountService {
           try {
             return await client.requestToken(callbackUrl, signal);
           } catch (error) {
-            throw explainCheckFailure(error, baseUrl);
+            throw explainCheckFailure(error, 'schoology', baseUrl);
           }
         },
         authorizeUrl: (token, callbackUrl) => client.authorizeUrl(webUrl, token, callbackUrl),
@@ -174,12 +206,16 @@ export class AccountService {
   async signInAgainHint(accountId: string): Promise<string> {
     const account = this.cache.accounts.get(accountId);
     if (!account) return 'add the account again with `roster account add`';
-    let credentials: StoredCredentials | null;
-    try {
-      credentials = account.user ? await this.vault.load(vaultKeyOfAccount(account)) : null;
-    } catch {
-      credentials = null;
+    if (account.provider === 'canvas') {
+      return `create a new access token under Account → Settings → Approved Integrations in Canvas, then add it with \`${canvasAddCommand(account.baseUrl)}\``;
     }
+    let stored: StoredCredentials | null;
+    try {
+      stored = account.user ? await this.vault.load(vaultKeyOfAccount(account)) : null;
+    } catch {
+      stored = null;
+    }
+    const credentials = stored?.provider === undefined ? stored : null;
     const key = credentials?.consumerKey ?? 'KEY';
     if (credentials?.token && credentials.webUrl) {
       return `sign in again with \`roster account login ${account.provider} --base-url ${account.baseUrl} --web-url ${credentials.webUrl} --key ${key} --secret-stdin\``;
@@ -187,21 +223,33 @@ export class AccountService {
     return `add the account's API credentials again with \`roster account add ${account.provider} --base-url ${account.baseUrl} --key ${key} --secret-stdin\``;
   }
 
-  /** users/me with the credentials, then the secrets into the keychain and the account into the cache. */
+  /**
+   * Who the credentials belong to (users/me, users/self), then the secrets into the keychain and the account into the
+   * cache.
+   */
   private async checkAndSave(baseUrl: string, credentials: StoredCredentials, signal?: AbortSignal): Promise<AccountRecord> {
-    const provider = this.schoology(baseUrl, credentials);
+    const kind = providerOfCredentials(credentials);
+    const provider = this.lmsProvider(baseUrl, credentials);
     let me;
     try {
       me = await provider.whoAmI(signal);
     } catch (error) {
-      throw explainCheckFailure(error, baseUrl);
+      throw explainCheckFailure(error, kind, baseUrl);
     }
     signal?.throwIfAborted();
     const name = accountNameOf(baseUrl, me.userId);
-    const key = vaultKeyOf('schoology', baseUrl, me.userId);
+    const existing = this.cache.accounts.get(name);
+    if (existing && existing.provider !== kind) {
+      // Saving would turn the other LMS's account (its realms, rosters and queued edits) into this one.
+      throw new AccountError(
+        'name-taken',
+        `the account name ${name} already belongs to a ${existing.provider} account at ${existing.baseUrl}; remove it first (\`roster account remove ${name}\`). Nothing was saved.`,
+      );
+    }
+    const key = vaultKeyOf(kind, baseUrl, me.userId);
     await this.vault.save(key, { ...credentials, owner: this.owner });
     try {
-      const account = this.cache.accounts.save({ id: name, name, provider: 'schoology', baseUrl, user: { id: me.userId, name: me.name } });
+      const account = this.cache.accounts.save({ id: name, name, provider: kind, baseUrl, user: { id: me.userId, name: me.name } });
       this.providers.delete(account.id);
       return account;
     } catch (error) {
@@ -267,21 +315,34 @@ export class AccountService {
     }
     const account = this.cache.accounts.get(accountId);
     if (!account) throw new AccountError('unknown-account', `no account "${accountId}" in the offline cache; add it with \`roster account add\``);
+    const addAgain =
+      account.provider === 'canvas'
+        ? canvasAddCommand(account.baseUrl)
+        : `roster account add ${account.provider} --base-url ${account.baseUrl} --key KEY --secret-stdin`;
     const credentials = await this.vault.load(vaultKeyOfAccount(account));
     if (!credentials) {
+      throw new AccountError('no-credentials', `the keychain holds no credentials for account "${account.name}"; add them again with \`${addAgain}\``);
+    }
+    if (providerOfCredentials(credentials) !== account.provider) {
       throw new AccountError(
         'no-credentials',
-        `the keychain holds no credentials for account "${account.name}"; add them again with \`roster account add ${account.provider} --base-url ${account.baseUrl} --key KEY --secret-stdin\``,
+        `the keychain entry of account "${account.name}" holds credentials of another LMS than ${account.provider}; add them again with \`${addAgain}\``,
       );
     }
-    return this.schoology(account.baseUrl, credentials);
+    return this.lmsProvider(account.baseUrl, credentials);
   }
 
-  private schoology(baseUrl: string, credentials: StoredCredentials): SchoologyProvider {
+  /** The provider for an LMS at `baseUrl` signed with `credentials`, whose kind says which LMS it is. */
+  private lmsProvider(baseUrl: string, credentials: StoredCredentials): LmsProvider {
+    if (credentials.provider === 'canvas') return this.canvas(baseUrl, credentials);
     return new SchoologyProvider(this.client(baseUrl, credentials));
   }
 
-  private client(baseUrl: string, credentials: StoredCredentials): SchoologyClient {
+  private canvas(baseUrl: string, credentials: CanvasCredentials): LmsProvider {
+    return createCanvasProvider({ baseUrl, token: credentials.token, ...(this.canvasTransport ? { transport: this.canvasTransport } : {}) });
+  }
+
+  private client(baseUrl: string, credentials: SchoologyCredentials): SchoologyClient {
     const transport = this.transport?.();
     const { consumerKey, consumerSecret, token, tokenSecret } = credentials;
     const oauth = { consumerKey, consumerSecret, ...(token && tokenSecret ? { token, tokenSecret } : {}) };
@@ -303,9 +364,19 @@ function normalizeWebUrl(text: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** A failed users/me during `add`, in words that say which part of the input to fix. */
-function explainCheckFailure(error: unknown, baseUrl: string): unknown {
+function providerOfCredentials(credentials: StoredCredentials): Provider {
+  return credentials.provider === 'canvas' ? 'canvas' : 'schoology';
+}
+
+/** How staff add (or re-add) a Canvas account; the token comes from stdin, never the command line. */
+function canvasAddCommand(baseUrl: string): string {
+  return `roster account add canvas --base-url ${baseUrl} --token-stdin`;
+}
+
+/** A failed users/me (users/self) during `add`, in words that say which part of the input to fix. */
+function explainCheckFailure(error: unknown, provider: Provider, baseUrl: string): unknown {
   if (!(error instanceof LmsError)) return error;
+  if (provider === 'canvas') return explainCanvasCheckFailure(error, baseUrl);
   switch (error.kind) {
     case 'unauthorized':
     case 'forbidden':
@@ -319,6 +390,31 @@ function explainCheckFailure(error: unknown, baseUrl: string): unknown {
       return new AccountError(
         'not-an-api',
         `${baseUrl} did not answer users/me as an LMS API (HTTP ${error.status ?? '?'}); give the API base, e.g. https://api.schoology.com/v1. Nothing was saved.`,
+        { cause: error },
+      );
+    default:
+      return error;
+  }
+}
+
+/**
+ * A failed users/self. 401 is Canvas's answer to an unknown, expired or deleted token (lms-api-notes §2.5); a plain 403
+ * there means the token may not read its own user. A 404 means the address is not a Canvas instance.
+ */
+function explainCanvasCheckFailure(error: LmsError, baseUrl: string): unknown {
+  switch (error.kind) {
+    case 'unauthorized':
+    case 'forbidden':
+      return new AccountError(
+        'refused',
+        `${baseUrl} refused this access token (HTTP ${error.status ?? 401}); create a new access token under Account → Settings → Approved Integrations in Canvas and add it again. Nothing was saved.`,
+        { cause: error },
+      );
+    case 'not-found':
+    case 'rejected':
+      return new AccountError(
+        'not-an-api',
+        `${baseUrl} did not answer users/self as a Canvas API (HTTP ${error.status ?? '?'}); give the Canvas address, e.g. https://school.instructure.com. Nothing was saved.`,
         { cause: error },
       );
     default:

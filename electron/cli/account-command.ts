@@ -1,11 +1,12 @@
 /**
- * `roster account add|list|remove`: LMS accounts. The secret is only ever read from stdin (never an argument, which
- * would land in the shell history and in every `ps` listing) and only ever stored in the OS keychain.
+ * `roster account add|list|remove`: LMS accounts. The secret (a Schoology consumer secret, a Canvas access token) is
+ * only ever read from stdin (never an argument, which would land in the shell history and in every `ps` listing) and
+ * only ever stored in the OS keychain.
  */
 import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../db/accounts-repo';
 import { VaultUnavailableError } from '../vault/credential-vault';
-import { normalizeBaseUrl } from '../accounts/account-name';
+import { normalizeBaseUrl, normalizeCanvasBaseUrl } from '../accounts/account-name';
 import { SignInError } from '../accounts/sign-in';
 import { parseCommand, splitCommand, withContext } from './cli-context';
 import { CliExit, EXIT } from './exit-codes';
@@ -13,6 +14,7 @@ import { plural, printJson, printLine, printTable } from './output';
 import { UsageError } from './usage-error';
 
 const ADD_USAGE = 'account add schoology --base-url URL --key KEY --secret-stdin';
+const ADD_CANVAS_USAGE = 'account add canvas --base-url URL --token-stdin';
 const LOGIN_USAGE = 'account login schoology --base-url URL --web-url URL --key KEY --secret-stdin [--timeout SECONDS]';
 
 export async function runAccount(args: string[]): Promise<number> {
@@ -40,14 +42,22 @@ function accountJson(account: AccountRecord) {
   return { name: account.name, provider: account.provider, baseUrl: account.baseUrl, user: account.user };
 }
 
+const ADD_OPTIONS = {
+  'base-url': { type: 'string' },
+  key: { type: 'string' },
+  'secret-stdin': { type: 'boolean' },
+  'token-stdin': { type: 'boolean' },
+} as const;
+
+type AddValues = ReturnType<typeof parseCommand<typeof ADD_OPTIONS>>['values'];
+
 async function add(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(
-    'account add',
-    args,
-    { 'base-url': { type: 'string' }, key: { type: 'string' }, 'secret-stdin': { type: 'boolean' } },
-    { names: ['PROVIDER'] },
-  );
-  if (positionals[0] !== 'schoology') throw new UsageError(`account add: only schoology accounts can be added, got "${positionals[0]}" (${ADD_USAGE})`);
+  const { values, positionals } = parseCommand('account add', args, ADD_OPTIONS, { names: ['PROVIDER'] });
+  if (positionals[0] === 'canvas') return addCanvas(values);
+  if (positionals[0] !== 'schoology') {
+    throw new UsageError(`account add: the provider is schoology or canvas, got "${positionals[0]}" (${ADD_USAGE}, or ${ADD_CANVAS_USAGE})`);
+  }
+  if (values['token-stdin']) throw new UsageError(`account add: --token-stdin is for canvas accounts; schoology takes a key and secret (${ADD_USAGE})`);
   if (!values['base-url']) throw new UsageError(`account add: --base-url is required (${ADD_USAGE})`);
   if (!values.key) throw new UsageError(`account add: --key is required (${ADD_USAGE})`);
   if (!values['secret-stdin']) {
@@ -60,18 +70,53 @@ async function add(args: string[]): Promise<number> {
     throw new UsageError(`account add: --base-url ${(error as Error).message}`);
   }
   const consumerKey = values.key;
-  const consumerSecret = await readSecret();
+  const consumerSecret = await readSecret('Consumer secret');
   if (!consumerSecret) throw new UsageError('account add: stdin held no secret; pipe the consumer secret in (e.g. from a password manager)');
 
   return withContext(values, async ({ accounts, json }) => {
     const account = await accounts.add({ provider: 'schoology', baseUrl, consumerKey, consumerSecret });
-    if (json) printJson(accountJson(account));
-    else {
-      printLine(`Added account ${account.name}: ${account.user?.name ?? '?'} (uid ${account.user?.id ?? '?'}) at ${account.baseUrl}.`);
-      printLine(`The secret is in the OS keychain. Next: roster pull${accounts.list().length > 1 ? ` --account ${account.name}` : ''}`);
-    }
+    printAdded(accounts, account, json, 'The secret');
     return 0;
   });
+}
+
+/**
+ * `account add canvas --base-url URL --token-stdin`: a Canvas personal access token (lms-api-notes §2.5: made under
+ * Account → Settings → Approved Integrations), checked with users/self, kept in the keychain. The URL is the Canvas
+ * instance; a pasted API base (…/api/v1) is taken as its instance.
+ */
+async function addCanvas(values: AddValues): Promise<number> {
+  if (values.key !== undefined || values['secret-stdin']) {
+    throw new UsageError(`account add: canvas accounts take an access token, not a key and secret (${ADD_CANVAS_USAGE})`);
+  }
+  if (!values['base-url']) throw new UsageError(`account add: --base-url is required, the Canvas address, e.g. https://school.instructure.com (${ADD_CANVAS_USAGE})`);
+  if (!values['token-stdin']) {
+    throw new UsageError('account add: the access token is read from stdin only; pass --token-stdin and pipe or paste it in');
+  }
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeCanvasBaseUrl(values['base-url']);
+  } catch (error) {
+    throw new UsageError(`account add: --base-url ${(error as Error).message}`);
+  }
+  // A token is one word; whitespace around it is what copying from a web page or a file adds.
+  const token = (await readSecret('Access token')).trim();
+  if (!token) throw new UsageError('account add: stdin held no access token; pipe the Canvas access token in (e.g. from a password manager)');
+
+  return withContext(values, async ({ accounts, json }) => {
+    const account = await accounts.add({ provider: 'canvas', baseUrl, token });
+    printAdded(accounts, account, json, 'The access token');
+    return 0;
+  });
+}
+
+function printAdded(accounts: AccountService, account: AccountRecord, json: boolean, secret: string): void {
+  if (json) {
+    printJson(accountJson(account));
+    return;
+  }
+  printLine(`Added account ${account.name}: ${account.user?.name ?? '?'} (uid ${account.user?.id ?? '?'}) at ${account.baseUrl}.`);
+  printLine(`${secret} is in the OS keychain. Next: roster pull${accounts.list().length > 1 ? ` --account ${account.name}` : ''}`);
 }
 
 /**
@@ -113,7 +158,7 @@ async function login(args: string[]): Promise<number> {
   }
   const webUrl = values['web-url'];
   const consumerKey = values.key;
-  const consumerSecret = await readSecret();
+  const consumerSecret = await readSecret('Consumer secret');
   if (!consumerSecret) throw new UsageError('account login: stdin held no secret; pipe the consumer secret in (e.g. from a password manager)');
 
   return withContext(values, async ({ accounts, json }) => {
@@ -151,7 +196,7 @@ async function list(args: string[]): Promise<number> {
     await cleanOrphans(accounts);
     const all = accounts.list();
     if (json) printJson(all.map(accountJson));
-    else if (all.length === 0) printLine(`No accounts yet. Add one with: roster ${ADD_USAGE}`);
+    else if (all.length === 0) printLine(`No accounts yet. Add one with: roster ${ADD_USAGE} (or roster ${ADD_CANVAS_USAGE})`);
     else {
       printTable(
         ['NAME', 'PROVIDER', 'USER', 'BASE URL'],
@@ -192,14 +237,14 @@ async function cleanOrphans(accounts: AccountService): Promise<void> {
  * The secret from stdin: all of it when piped (one trailing newline dropped), or one line typed without echo when
  * stdin is a terminal, so it never shows on screen.
  */
-async function readSecret(): Promise<string> {
+async function readSecret(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   }
-  process.stderr.write('Consumer secret (not shown): ');
+  process.stderr.write(`${prompt} (not shown): `);
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   try {

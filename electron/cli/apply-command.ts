@@ -3,21 +3,25 @@
  * and then all are queued in one transaction: a bad line anywhere means nothing is queued, and the error names it.
  */
 import { readFileSync } from 'node:fs';
+import type { AccountRecord } from '../db/accounts-repo';
 import { parseCommand, withContext } from './cli-context';
 import { EditLineError, parseEditLine } from './edit-lines';
 import { queueEdits, type NumberedEdit } from './edit-queue';
 import { editResultJson } from './edit-commands';
 import { plural, printJson, printLine } from './output';
+import { parseRealmArg } from './realm-arg';
+import { UsageError } from './usage-error';
 
 export async function runApply(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('apply', args, {}, { names: ['FILE|-'] });
   const source = positionals[0] as string;
   const text = source === '-' ? await readStdin() : readFile(source);
-  const edits = parseLines(text, source === '-' ? 'stdin' : source);
+  const origin = source === '-' ? 'stdin' : source;
+  const edits = parseLines(text, origin);
 
   return withContext(values, async (context) => {
-    const { id: accountId } = context.account();
-    const queued = edits.length === 0 ? [] : await queueEdits(context, accountId, edits);
+    const account = context.account();
+    const queued = edits.length === 0 ? [] : await queueEdits(context, account.id, ofAccount(edits, account, origin));
     if (context.json) {
       printJson(queued.map(editResultJson));
       return 0;
@@ -30,6 +34,18 @@ export async function runApply(args: string[]): Promise<number> {
       .join(', ');
     printLine(`Queued ${plural(queued.length, 'edit')}${extra ? ` (${extra})` : ''}. \`roster sync\` sends them.`);
     return 0;
+  });
+}
+
+/** The edits with each realm checked to be of the account's LMS (parseRealmArg), or an error naming the line. */
+function ofAccount(edits: NumberedEdit[], account: AccountRecord, source: string): NumberedEdit[] {
+  return edits.map(({ line, edit }) => {
+    try {
+      return { line, edit: { ...edit, realm: parseRealmArg(edit.realm, account) } };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new Error(`${source} line ${line ?? '?'}: ${error.message}; nothing was queued`, { cause: error });
+    }
   });
 }
 

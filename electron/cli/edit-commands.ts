@@ -2,6 +2,7 @@
  * `roster enroll|update|remove`: one edit each, queued in the outbox (offline is fine) for the next `roster sync`.
  * They build the same edit line `roster apply` reads, so both paths share every check.
  */
+import type { AccountRecord } from '../db/accounts-repo';
 import { parseCommand, withContext } from './cli-context';
 import { EditLineError, parseEditLine, type EditLine } from './edit-lines';
 import { queueEdits, type QueuedEdit } from './edit-queue';
@@ -21,9 +22,9 @@ export async function runEnroll(args: string[]): Promise<number> {
   if (values.uid === undefined) throw new UsageError('enroll: --uid UID is required');
   if (!/^\d+$/.test(values.uid)) throw new UsageError(`enroll: --uid must be a Schoology user id (digits), got "${values.uid}"`);
   const status = values.status === undefined ? 1 : parseStatus(values.status);
-  return queueOne(values, (accountId) => ({
+  return queueOne(values, (account) => ({
     op: 'enroll',
-    realm: parseRealmArg(positionals[0] as string, accountId),
+    realm: parseRealmArg(positionals[0] as string, account),
     uid: values.uid as string,
     admin: values.admin ? 1 : 0,
     status,
@@ -41,9 +42,9 @@ export async function runUpdate(args: string[]): Promise<number> {
   const status = values.status === undefined ? undefined : parseStatus(values.status);
   const admin = values.admin === undefined ? undefined : parseAdmin(values.admin);
   const id = enrollmentIdArg('update', positionals[1] as string);
-  return queueOne(values, (accountId) => ({
+  return queueOne(values, (account) => ({
     op: 'update',
-    realm: parseRealmArg(positionals[0] as string, accountId),
+    realm: parseRealmArg(positionals[0] as string, account),
     id,
     ...(admin !== undefined ? { admin } : {}),
     ...(status !== undefined ? { status } : {}),
@@ -53,7 +54,7 @@ export async function runUpdate(args: string[]): Promise<number> {
 export async function runRemove(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('remove', args, {}, { names: ['REALM', 'ID'] });
   const id = enrollmentIdArg('remove', positionals[1] as string);
-  return queueOne(values, (accountId) => ({ op: 'remove', realm: parseRealmArg(positionals[0] as string, accountId), id }));
+  return queueOne(values, (account) => ({ op: 'remove', realm: parseRealmArg(positionals[0] as string, account), id }));
 }
 
 function enrollmentIdArg(command: string, text: string): string {
@@ -61,12 +62,13 @@ function enrollmentIdArg(command: string, text: string): string {
   return text;
 }
 
-async function queueOne(values: Parameters<typeof withContext>[0], build: (accountId: string) => EditLine): Promise<number> {
+async function queueOne(values: Parameters<typeof withContext>[0], build: (account: AccountRecord) => EditLine): Promise<number> {
   return withContext(values, async (context) => {
-    const { id: accountId } = context.account();
+    const account = context.account();
+    const accountId = account.id;
     let edit: EditLine;
     try {
-      edit = parseEditLine(build(accountId));
+      edit = parseEditLine(build(account));
     } catch (error) {
       if (error instanceof EditLineError) throw new UsageError(error.message);
       throw error;

@@ -14,7 +14,9 @@ const Id = (what: string) => {
   const message = `${what} must be a Schoology id (digits)`;
   return z.union([z.string().regex(/^\d+$/, message), z.number().int(message).nonnegative(message)], { error: message }).transform(String);
 };
-const Realm = z.string({ error: 'realm must be sections/ID or groups/ID' }).regex(/^(sections|groups)\/\d+$/, 'realm must be sections/ID or groups/ID');
+// Which of these kinds an account has (Schoology: sections, groups; Canvas: courses, sections) is realm-arg.ts's check.
+const REALM_MESSAGE = 'realm must be sections/ID, groups/ID or courses/ID';
+const Realm = z.string({ error: REALM_MESSAGE }).regex(/^(sections|groups|courses)\/\d+$/, REALM_MESSAGE);
 const Admin = z.union([z.literal(0), z.literal(1)], { error: 'admin must be 0 (member) or 1 (admin)' });
 const Status = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)], {
   error: `status must be 1 to 5 (${STATUS_WORDS})`,

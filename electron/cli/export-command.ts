@@ -28,14 +28,15 @@ export async function runExport(args: string[]): Promise<number> {
   const out = values.out;
 
   return withContext(values, async (context) => {
-    const { id: accountId } = context.account();
+    const account = context.account();
+    const accountId = account.id;
     let realmIds: string[];
     if (positionals.length === 1 && positionals[0] === 'all') {
       realmIds = context.cache.realms.list(accountId).map((realm) => realm.id);
       if (realmIds.length === 0) throw new Error('no sections or groups are cached yet; run `roster pull` first');
     } else {
       realmIds = positionals.map((text) => {
-        const key = parseRealmArg(text, accountId);
+        const key = parseRealmArg(text, account);
         const id = realmIdOf(accountId, key);
         if (!context.cache.realms.get(id)) throw new Error(`${key} is not in the offline cache; run \`roster pull\` first (\`roster realms\` lists what is cached)`);
         return id;

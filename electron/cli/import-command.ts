@@ -33,8 +33,9 @@ export async function runImport(args: string[]): Promise<number> {
   const content = readCsvFile(file);
 
   return withContext(values, async (context) => {
-    const { id: accountId } = context.account();
-    const key = parseRealmArg(positionals[0] as string, accountId);
+    const account = context.account();
+    const accountId = account.id;
+    const key = parseRealmArg(positionals[0] as string, account);
     const realm = context.cache.realms.get(realmIdOf(accountId, key));
     if (!realm || realm.pulledAt === null) throw new Error(`${key} is not in the offline cache; pull it first (\`roster pull ${key}\`)`);
     const input: ImportInputParsed = { realmId: realm.id, content, fileName: file, fullSync: values['full-sync'] ?? false };

@@ -48,8 +48,9 @@ export async function runList(args: string[]): Promise<number> {
   const roles = values.role === undefined ? undefined : ROLES.filter((role) => isAdminRole(role) === (values.role === 'admin'));
 
   return withContext(values, async (context) => {
-    const { id: accountId } = context.account();
-    const key = parseRealmArg(positionals[0] as string, accountId);
+    const account = context.account();
+    const accountId = account.id;
+    const key = parseRealmArg(positionals[0] as string, account);
     const realmId = realmIdOf(accountId, key);
     const realm = context.cache.realms.get(realmId);
     if (!realm) throw new Error(`${key} is not in the offline cache; run \`roster pull\` first`);

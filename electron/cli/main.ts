@@ -40,17 +40,21 @@ Accounts:
   account add schoology --base-url URL --key KEY --secret-stdin
                       check the consumer key and secret (read from stdin) with the LMS, then keep the secret in the
                       OS keychain; e.g. --base-url https://api.schoology.com/v1
+  account add canvas --base-url URL --token-stdin
+                      check a Canvas access token (read from stdin; make one under Account → Settings → Approved
+                      Integrations) with users/self, then keep it in the OS keychain; URL is the Canvas address,
+                      e.g. --base-url https://school.instructure.com
   account login schoology --base-url URL --web-url URL --key KEY --secret-stdin [--timeout SECONDS]
                       "Sign in with Schoology" (three-legged): prints the school's authorize URL (WEB URL is the
                       school's Schoology address, e.g. https://district.schoology.com), waits up to 10 minutes for
                       the browser to come back to 127.0.0.1, then keeps the access token in the OS keychain; run it
                       again to sign in again after the token expired
-  account list        the accounts; NAME is the API host[-port]-uid, e.g. api.schoology.com-45552 or, for a local
-                      sandbox, 127.0.0.1-41234-45552
+  account list        the accounts of both LMSs; NAME is the API host[-port]-uid, e.g. api.schoology.com-45552,
+                      school.instructure.com-17 or, for a local sandbox, 127.0.0.1-41234-45552
   account remove NAME remove the account, its keychain entry and its cached data (unsynced edits included)
 
-Rosters (REALM is sections/ID or groups/ID):
-  realms              the cached sections and groups
+Rosters (REALM is sections/ID or groups/ID for a Schoology account, courses/ID or sections/ID for a Canvas one):
+  realms              the cached realms (sections and groups; courses and sections)
   pull [REALM…]       fetch realms and rosters from the LMS (none named: every realm the account can see)
   list REALM [--status N] [--role admin|member] [--search TEXT]
                       the roster with unsynced edits overlaid and marked
@@ -86,6 +90,9 @@ Other:
                       consumer key/secret. SPEC: e.g. latency=50-200,error503=0.1,seed=7 (latency, error500,
                       error503, drop, drop-after, truncate, html, unwrap, seed). --rate-limit: requests/seconds per
                       key, default 50/5, 0 = off
+  sandbox --provider canvas [--port N] [--seed small|district] [--faults SPEC]
+                      the same for Canvas (API under /api/v1): prints its address and access token; throttles like
+                      Canvas; SPEC as above without unwrap
   help                show this help
 
 Exit codes: 0 done; 1 error; 2 wrong command line; 3 sync done but some edits rejected or in conflict (kept);

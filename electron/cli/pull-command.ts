@@ -7,8 +7,9 @@ import { parseRealmArg } from './realm-arg';
 export async function runPull(args: string[]): Promise<number> {
   const { values, positionals } = parseCommand('pull', args, {}, { names: ['REALM…'], min: 0, variadic: true });
   return withContext(values, async ({ cache, accounts, json, account }) => {
-    const { id } = account();
-    const keys = positionals.map((text) => parseRealmArg(text, id));
+    const chosen = account();
+    const { id } = chosen;
+    const keys = positionals.map((text) => parseRealmArg(text, chosen));
     const provider = await accounts.providerFor(id);
     const progress = process.stderr.isTTY && !json;
     const summary = await pullAccount(cache, id, provider, {

@@ -32,6 +32,11 @@ export interface TransportOptions {
   /** Jitter source (tests); default Math.random. */
   random?: () => number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * A refusal that is a throttle though its status is not 429 (Canvas's legacy "403 Forbidden (Rate Limit
+   * Exceeded)"): retried like a 429. Default: none, so every other 403 stays a permission error.
+   */
+  isThrottled?: (response: TransportResponse) => boolean;
 }
 
 export interface TransportRequest<T = TransportResponse> {
@@ -111,6 +116,7 @@ export class Transport {
   private readonly maxDelayMs: number;
   private readonly random: () => number;
   private readonly fetch: typeof globalThis.fetch;
+  private readonly isThrottled: (response: TransportResponse) => boolean;
 
   constructor(options: TransportOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -121,6 +127,7 @@ export class Transport {
     // Looked up per call, not captured, so a fetch installed later (a proxy agent) is still used.
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.limiter = options.limiter ?? new RateLimiter(options.rateLimit ?? null);
+    this.isThrottled = options.isThrottled ?? (() => false);
   }
 
   /** Resolves only for 2xx (or 3xx when not following redirects); everything else rejects with an LmsError. */
@@ -201,7 +208,7 @@ export class Transport {
       }
       const ok = response.status >= 200 && response.status < 300;
       const unfollowedRedirect = !follow && response.status >= 300 && response.status < 400;
-      if (!ok && !unfollowedRedirect) throw statusFailure(response);
+      if (!ok && !unfollowedRedirect) throw statusFailure(response, this.isThrottled(response));
       return parseWith(request, response);
     }
   }
@@ -243,11 +250,15 @@ function parseWith<T>(request: TransportRequest<T>, response: TransportResponse)
   }
 }
 
-function statusFailure(response: TransportResponse & { statusText: string }): AttemptFailure {
+function statusFailure(response: TransportResponse & { statusText: string }, throttled = false): AttemptFailure {
   const { status } = response;
   const reason = response.statusText || STATUS_CODES[status] || '';
   const excerpt = excerptOf(response.body);
   const detail = `HTTP ${status}${reason ? ` ${reason}` : ''}${excerpt ? `: ${excerpt}` : ''}`;
+  if (throttled && status !== 429) {
+    // Refused before processing, like a 429, but with no Retry-After: the backoff decides the wait.
+    return new AttemptFailure('rate-limited', detail, { status, retryable: true, notProcessed: true });
+  }
   const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
   switch (status) {
     case 401:

@@ -15,8 +15,13 @@ import type { Provider } from '../../shared/domain/provider';
 
 export const VAULT_SERVICE = PRODUCT_NAME;
 
-/** Two-legged API credentials, plus the access token of a three-legged sign-in when there was one. */
-export interface StoredCredentials {
+/**
+ * Schoology: two-legged API credentials, plus the access token of a three-legged sign-in when there was one. These
+ * entries carry no `provider` field: that is how every Schoology entry written before Canvas existed looks, and they
+ * must keep reading.
+ */
+export interface SchoologyCredentials {
+  provider?: undefined;
   consumerKey: string;
   consumerSecret: string;
   token?: string;
@@ -30,7 +35,26 @@ export interface StoredCredentials {
   owner?: string;
 }
 
-const StoredCredentialsSchema = z
+/**
+ * Canvas: a Bearer access token (a personal access token from Account → Settings → Approved Integrations, or an OAuth2
+ * access token with its refresh token; lms-api-notes §2.5), marked `provider: 'canvas'` to tell it from Schoology's.
+ */
+export interface CanvasCredentials {
+  provider: 'canvas';
+  token: string;
+  refreshToken?: string;
+  /** As SchoologyCredentials.owner. */
+  owner?: string;
+  // Schoology's fields, declared absent so code reading either kind can ask for them without narrowing first.
+  consumerKey?: undefined;
+  consumerSecret?: undefined;
+  tokenSecret?: undefined;
+  webUrl?: undefined;
+}
+
+export type StoredCredentials = SchoologyCredentials | CanvasCredentials;
+
+const SchoologyCredentialsSchema = z
   .object({
     consumerKey: z.string().min(1),
     consumerSecret: z.string().min(1),
@@ -41,6 +65,17 @@ const StoredCredentialsSchema = z
   })
   .strict()
   .refine((c) => (c.token === undefined) === (c.tokenSecret === undefined));
+
+const CanvasCredentialsSchema = z
+  .object({
+    provider: z.literal('canvas'),
+    token: z.string().min(1),
+    refreshToken: z.string().min(1).optional(),
+    owner: z.string().min(1).optional(),
+  })
+  .strict();
+
+const StoredCredentialsSchema = z.union([CanvasCredentialsSchema, SchoologyCredentialsSchema]);
 
 /** What keytar offers, so the vault can be pointed at another service name without touching the user's entries. */
 export interface Keychain {
@@ -106,7 +141,13 @@ export class CredentialVault {
 
   async save(key: string, credentials: StoredCredentials): Promise<void> {
     const parsed = StoredCredentialsSchema.safeParse(credentials);
-    if (!parsed.success) throw new Error('Credentials to store need a consumer key and secret (and a token only with its secret).');
+    if (!parsed.success) {
+      throw new Error(
+        credentials.provider === 'canvas'
+          ? 'Canvas credentials to store need an access token.'
+          : 'Credentials to store need a consumer key and secret (and a token only with its secret).',
+      );
+    }
     const value = parsed.data;
     await this.use((keychain) => keychain.setPassword(this.service, key, JSON.stringify(value)));
   }

@@ -101,7 +101,7 @@ describe('roster account add', () => {
 
   it.each([
     ['without --secret-stdin', ['account', 'add', 'schoology', '--base-url', 'http://127.0.0.1:9/v1', '--key', 'k'], '--secret-stdin'],
-    ['for a provider it cannot add', ['account', 'add', 'canvas', '--base-url', 'http://127.0.0.1:9/v1', '--key', 'k', '--secret-stdin'], 'only schoology'],
+    ['for a provider it cannot add', ['account', 'add', 'moodle', '--base-url', 'http://127.0.0.1:9/v1', '--key', 'k', '--secret-stdin'], 'the provider is schoology or canvas'],
     ['with a base URL that is not http(s)', ['account', 'add', 'schoology', '--base-url', 'ftp://x/v1', '--key', 'k', '--secret-stdin'], 'not an http(s) URL'],
     ['with an unknown subcommand', ['account', 'rename'], 'unknown subcommand "rename"'],
   ])('exits 2 with the usage %s', async (_, args, message) => {

@@ -82,6 +82,30 @@ describe('the credential vault', () => {
     ]);
   });
 
+  it('round-trips a Canvas access token (with its refresh token), marked as Canvas credentials', async () => {
+    const key = vaultKeyOf('canvas', 'https://school.instructure.com', '17');
+    const canvas = { provider: 'canvas' as const, token: 'canvas-token-1', refreshToken: 'canvas-refresh-1', owner: '/data/a/cache.sqlite' };
+    await vault.save(key, canvas);
+    expect(await vault.load(key)).toEqual(canvas);
+    expect(JSON.parse((await keytar.getPassword(service, key)) ?? 'null')).toEqual(canvas);
+    expect(await vault.owners()).toEqual([{ key, owner: '/data/a/cache.sqlite' }]);
+  });
+
+  it('still reads a Schoology entry as written before Canvas existed: no provider field, read as Schoology credentials', async () => {
+    const written = { consumerKey: 'key-123', consumerSecret: 'secret-456', token: 'tok', tokenSecret: 'tok-secret', webUrl: 'https://district.schoology.com', owner: '/data/a/cache.sqlite' };
+    await keytar.setPassword(service, KEY, JSON.stringify(written));
+    const loaded = await vault.load(KEY);
+    expect(loaded).toEqual(written);
+    expect(loaded?.provider).toBeUndefined();
+  });
+
+  it('refuses a Canvas entry without a token, or one carrying Schoology fields', async () => {
+    const key = vaultKeyOf('canvas', 'https://school.instructure.com', '17');
+    await expect(vault.save(key, { provider: 'canvas', token: '' })).rejects.toThrow('Canvas credentials to store need an access token.');
+    await keytar.setPassword(service, key, JSON.stringify({ provider: 'canvas', token: 't', consumerSecret: 's' }));
+    await expect(vault.load(key)).rejects.toThrow(VaultEntryError);
+  });
+
   it('refuses credentials without a secret, or a token without its secret', async () => {
     await expect(vault.save(KEY, { consumerKey: 'k', consumerSecret: '' })).rejects.toThrow(/need a consumer key and secret/);
     await expect(vault.save(KEY, { ...CREDENTIALS, token: 'tok' })).rejects.toThrow(/token only with its secret/);

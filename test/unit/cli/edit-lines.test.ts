@@ -16,7 +16,7 @@ describe('an edit line', () => {
     ['no op', { realm: 'sections/1' }, 'op must be "enroll", "update" or "remove", got none'],
     ['a missing uid', { op: 'enroll', realm: 'sections/1' }, 'uid is missing (op "enroll" needs realm and uid)'],
     ['a missing id', { op: 'remove', realm: 'sections/1' }, 'id is missing'],
-    ['a realm that is not one', { op: 'remove', realm: 'courses/1', id: '1' }, 'realm must be sections/ID or groups/ID'],
+    ['a realm that is not one', { op: 'remove', realm: 'terms/1', id: '1' }, 'realm must be sections/ID, groups/ID or courses/ID'],
     ['a status out of range', { op: 'update', realm: 'sections/1', id: '1', status: 7 }, 'status must be 1 to 5'],
     ['an admin flag that is not 0 or 1', { op: 'enroll', realm: 'sections/1', uid: '5', admin: true }, 'admin must be 0 (member) or 1 (admin)'],
     ['an id that is not digits', { op: 'remove', realm: 'sections/1', id: 'abc' }, 'id must be a Schoology id (digits)'],
