@@ -104,7 +104,9 @@ function chooseAccount(accounts: AccountService, name: string | undefined): Acco
   const all = accounts.list();
   if (all.length === 1) return all[0] as AccountRecord;
   if (all.length === 0) {
-    throw new Error('no LMS account yet; add one with `roster account add schoology --base-url URL --key KEY --secret-stdin`');
+    throw new Error(
+      'no LMS account yet; add one with `roster account add schoology --base-url URL --key KEY --secret-stdin` or `roster account add canvas --base-url URL --token-stdin`',
+    );
   }
   throw new UsageError(`there are ${all.length} accounts (${all.map((a) => a.name).join(', ')}); choose one with --account NAME`);
 }

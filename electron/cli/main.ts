@@ -124,7 +124,7 @@ function failure(error: unknown): { code: number; message: string } {
     if (error.kind === 'unauthorized') {
       return {
         code: EXIT.error,
-        message: `the LMS refused the account's credentials (${error.message}); sign in again with \`roster account login\` (or \`roster account add\` for API credentials)`,
+        message: `the LMS refused the account's credentials (${error.message}); sign in again with \`roster account login\` (Schoology), or add the account again with new API credentials or a new Canvas access token (\`roster account add\`)`,
       };
     }
   }
