@@ -227,6 +227,11 @@ export class CanvasProvider implements LmsProvider {
     if (plan.call === 'refuse') return new Refusal(plan.reason);
     const { kind, id } = canvasRealmParts(item.realmKey);
     const target: EnrollTarget = kind === 'course' ? { course: id } : { section: id };
+    // The sync engine sends every edit of a person as an upsert ("this person has these values here"), as Schoology's
+    // update_existing=1 takes them. Canvas keys an enrollment by its type, so enrolling with another type would add a
+    // second enrollment beside the person's current one: a person already here with another role changes role instead.
+    const current = await this.currentEnrollment(target, item.userId, roleToCanvas(item.fields.role), signal);
+    if (current) return this.update({ kind: 'update', opId: item.opId, realmKey: item.realmKey, enrollmentId: current.id, fields: item.fields }, signal);
     const record = await this.client.enroll(
       target,
       { userId: item.userId, type: roleToCanvas(item.fields.role), enrollmentState: plan.state },
@@ -236,6 +241,26 @@ export class CanvasProvider implements LmsProvider {
     const settled = await this.settleStatus(record, item.fields.status, signal);
     if (settled instanceof Refusal) return settled;
     return { opId: item.opId, outcome: 'applied', enrollmentId: settled.id, realmKey: item.realmKey };
+  }
+
+  /**
+   * The person's enrollment in the realm when it has another type than `type` and none of `type` exists there (so an
+   * upsert must change its role); null when the plain enroll is right (no enrollment yet, or one of that type).
+   */
+  private async currentEnrollment(
+    target: EnrollTarget,
+    userId: string,
+    type: ReturnType<typeof roleToCanvas>,
+    signal: AbortSignal | undefined,
+  ): Promise<CanvasEnrollment | null> {
+    let other: CanvasEnrollment | null = null;
+    for await (const page of this.client.listEnrollments(target, { userId, state: ROSTER_STATES }, signal)) {
+      for (const record of page) {
+        if (record.type === type) return null;
+        other ??= record.type === 'StudentViewEnrollment' || record.type === 'ObserverEnrollment' ? null : record;
+      }
+    }
+    return other;
   }
 
   private async update(item: Update, signal: AbortSignal | undefined): Promise<PushResult | Refusal> {

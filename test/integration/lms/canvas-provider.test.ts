@@ -158,12 +158,28 @@ describe('CanvasProvider pushes', () => {
     expect(stored(sandbox, '203', CANVAS_SEED.howlett, 'TaEnrollment')).toHaveLength(1);
   });
 
+  it("changes the role of a person the realm already holds with another role (the engine sends edits as upserts), leaving one enrollment", async () => {
+    const sandbox = await canvasSandboxFor();
+    const provider = providerFor(sandbox);
+    const made = await provider.client.enroll({ section: '203' }, { userId: CANVAS_SEED.howlett, type: 'StudentEnrollment', enrollmentState: 'active' });
+    const [result] = await provider.pushBatch({ kind: 'upsert', items: [upsert('a', 'sections/203', CANVAS_SEED.howlett, 'teacher', 'active')] } as PushBatch);
+    const teacher = stored(sandbox, '203', CANVAS_SEED.howlett, 'TeacherEnrollment');
+    expect(teacher).toMatchObject([{ workflow_state: 'active' }]);
+    expect(result).toEqual({ opId: 'a', outcome: 'applied', enrollmentId: String(teacher[0]?.id), realmKey: 'sections/203' });
+    expect(sandbox.store.getEnrollment(Number(made.id))?.workflow_state).toBe('deleted');
+  });
+
   it('upserts a completed enrollment as an active one concluded', async () => {
     const sandbox = await canvasSandboxFor();
-    const [result] = await providerFor(sandbox).pushBatch({ kind: 'upsert', items: [upsert('a', 'sections/203', CANVAS_SEED.howlett, 'teacher', 'completed')] } as PushBatch);
+    const [result] = await providerFor(sandbox).pushBatch({ kind: 'upsert', items: [upsert('a', 'sections/203', CANVAS_SEED.alvarez, 'teacher', 'completed')] } as PushBatch);
     expect(result).toMatchObject({ outcome: 'applied' });
-    expect(stored(sandbox, '203', CANVAS_SEED.howlett, 'TeacherEnrollment')).toMatchObject([{ workflow_state: 'completed' }]);
-    expect(canvasRequestLines(sandbox)).toEqual(['POST sections/203/enrollments', expect.stringMatching(/^DELETE courses\/102\/enrollments\/\d+$/)]);
+    expect(stored(sandbox, '203', CANVAS_SEED.alvarez, 'TeacherEnrollment')).toMatchObject([{ workflow_state: 'completed' }]);
+    // The look-up first (Ms. Alvarez is not in Biology yet, so she is enrolled, not given another role).
+    expect(canvasRequestLines(sandbox)).toEqual([
+      'GET sections/203/enrollments',
+      'POST sections/203/enrollments',
+      expect.stringMatching(/^DELETE courses\/102\/enrollments\/\d+$/),
+    ]);
   });
 
   it('rejects an upsert to a state Canvas cannot create, and one for an unknown person, item by item', async () => {
