@@ -67,7 +67,7 @@ Rosters (REALM is sections/ID or groups/ID for a Schoology account, courses/ID o
                         {"op":"remove","realm":"sections/1","id":"7"}
   pending             queued, rejected and conflicting edits
   resolve OP --keep-mine|--take-theirs
-                      settle a conflict (OP: the op id or its first characters, as \`pending\` shows)
+                      settle a conflict (OP: the op id, or the short id \`pending\` shows)
   sync [--dry-run]    push the queued edits, then refresh the touched realms; --dry-run prints the request plan
   Status N: ${STATUS_WORDS}.
 

@@ -103,5 +103,5 @@ export function describeOp(op: OpJson): string {
   }
 }
 
-/** The op's id as tables show it (its first characters; `roster resolve` takes them). */
+/** The op's id as tables show it (its last characters; `roster resolve` takes them). */
 export const opLabel = (op: { id: string }): string => shortId(op.id);

@@ -31,5 +31,8 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** Op ids are UUIDs; tables show their first 8 characters, which `roster resolve` accepts as a prefix. */
-export const shortId = (id: string): string => id.slice(0, 8);
+/**
+ * Op ids are time-ordered UUIDs (op-id.ts), so ids made in the same minute share their first characters; tables show
+ * the last 8 (random) characters instead, which `roster resolve` accepts as well as the whole id or its start.
+ */
+export const shortId = (id: string): string => id.slice(-8);

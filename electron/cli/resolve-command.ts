@@ -27,7 +27,7 @@ export async function runResolve(args: string[]): Promise<number> {
     const view = outbox.pending(accountId);
     const held = [...view.conflicts, ...view.rejected];
     const all = [...held, ...view.queued, ...view.inFlight];
-    const matches = all.filter((op) => op.id.toLowerCase().startsWith(wanted));
+    const matches = all.filter((op) => op.id.toLowerCase().startsWith(wanted) || op.id.toLowerCase().endsWith(wanted));
     if (matches.length === 0) throw new CliExit(EXIT.error, `no unsynced edit ${wanted} in account ${accountId}; \`roster pending\` lists them`);
     if (matches.length > 1) throw new CliExit(EXIT.error, `${wanted} matches ${matches.length} edits; give more of the op id`);
     const op = matches[0]!;

@@ -179,6 +179,23 @@ describe('roster sync against a reachable LMS', () => {
     expect(await pendingOf(dataDir)).toEqual({ queued: [], rejected: [], conflicts: [] });
   });
 
+  it('resolves by the short id `pending` shows, which tells apart edits made in the same minute', async () => {
+    await applyLines(dataDir, [
+      { op: 'enroll', realm: SEED.algebraP3, uid: '99999998', admin: 0, status: 1 },
+      { op: 'enroll', realm: SEED.algebraP3, uid: '99999999', admin: 0, status: 1 },
+    ]);
+    await run(dataDir, ['sync']);
+    const table = await run(dataDir, ['pending']);
+    const labels = [...table.stdout.matchAll(/^([0-9a-f]{8}) +rejected/gm)].map((match) => match[1]!);
+    expect(labels).toHaveLength(2);
+    expect(new Set(labels).size).toBe(2);
+    const take = await run(dataDir, ['resolve', labels[0]!, '--take-theirs']);
+    expect(take.code, outcome(take)).toBe(0);
+    const left = (await pendingOf(dataDir)).rejected as Array<{ id: string }>;
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id.endsWith(labels[1]!)).toBe(true);
+  });
+
   describe('a conflict: the LMS changed a field the edit changes too', () => {
     const conflicted = async (): Promise<{ id: string; enrollmentId: string }> => {
       const [student] = studentsOf(SEED.robotics, 1) as [SandboxEnrollment];
