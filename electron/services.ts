@@ -10,7 +10,7 @@ import { type Account, type PendingOp, type PendingView, RosterApiError, type Sy
 import { describeEdit } from '../shared/pending-sentence';
 import type { RosterApiHandlers } from './api-handlers';
 import { AccountError, AccountService } from './accounts/account-service';
-import { normalizeBaseUrl } from './accounts/account-name';
+import { normalizeBaseUrl, normalizeCanvasBaseUrl } from './accounts/account-name';
 import { SignInError } from './accounts/sign-in';
 import type { AccountRecord } from './db/accounts-repo';
 import type { OutboxOp } from './db/outbox-repo';
@@ -131,12 +131,11 @@ export function createServices(options: ServicesOptions): Services {
 
     addAccount: async (input) => {
       const account = await explained(() =>
-        accounts.add({
-          provider: input.provider,
-          baseUrl: baseUrlOf(input.baseUrl),
-          consumerKey: input.consumerKey,
-          consumerSecret: input.consumerSecret,
-        }),
+        accounts.add(
+          input.provider === 'canvas'
+            ? { provider: 'canvas', baseUrl: canvasBaseUrlOf(input.baseUrl), token: input.token }
+            : { provider: 'schoology', baseUrl: baseUrlOf(input.baseUrl), consumerKey: input.consumerKey, consumerSecret: input.consumerSecret },
+        ),
       );
       options.onAccountChange?.({ kind: 'added', accountId: account.id });
       return publicAccount(account);
@@ -373,6 +372,14 @@ function baseUrlOf(text: string): string {
     return normalizeBaseUrl(text);
   } catch (error) {
     throw new RosterApiError('invalid_input', `API base URL: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function canvasBaseUrlOf(text: string): string {
+  try {
+    return normalizeCanvasBaseUrl(text);
+  } catch (error) {
+    throw new RosterApiError('invalid_input', `Canvas address: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -117,9 +117,13 @@ const httpUrl = z.string().trim().min(1).max(2000);
 const consumerKey = z.string().trim().min(1).max(500);
 const consumerSecret = z.string().trim().min(1).max(500);
 
-export const AddAccountInputSchema = z
-  .object({ provider: z.literal('schoology'), baseUrl: httpUrl, consumerKey, consumerSecret })
-  .strict();
+/** A Canvas personal access token (Account → Settings → Approved Integrations); like the secret, it never comes back. */
+const canvasToken = z.string().trim().min(1).max(4096);
+
+export const AddAccountInputSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('schoology'), baseUrl: httpUrl, consumerKey, consumerSecret }).strict(),
+  z.object({ provider: z.literal('canvas'), baseUrl: httpUrl, token: canvasToken }).strict(),
+]);
 export type AddAccountInput = z.input<typeof AddAccountInputSchema>;
 
 export const BeginSignInInputSchema = z

@@ -166,7 +166,8 @@ export function statusLabel(provider: Provider, status: Status): string {
     creation_pending: 'Pending creation',
     requested: 'Requested',
     inactive: 'Inactive',
-    completed: 'Completed',
+    // Canvas calls a completed enrollment "concluded" (its Conclude button, task=conclude).
+    completed: 'Concluded',
     rejected: 'Rejected',
     deleted: 'Deleted',
   };

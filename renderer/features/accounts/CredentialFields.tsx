@@ -1,5 +1,5 @@
 /**
- * The labelled inputs both account forms ask for: addresses of the school's Schoology, and a consumer key and secret.
+ * The labelled inputs both account forms ask for: addresses of the school's LMS, a consumer key and secret, and a Canvas token.
  * The secret is a password input with no autocomplete, so the browser never offers to remember it.
  */
 interface UrlFieldProps {
@@ -45,6 +45,33 @@ export function ConsumerFields({ ids, labelPrefix, consumerKey, onConsumerKey, c
         value={consumerSecret}
         onChange={(event) => onConsumerSecret(event.target.value)}
       />
+    </>
+  );
+}
+
+interface CanvasTokenFieldProps {
+  id: string;
+  token: string;
+  onToken: (value: string) => void;
+}
+
+/** A Canvas personal access token: a password input like the consumer secret, with where to make one. */
+export function CanvasTokenField({ id, token, onToken }: CanvasTokenFieldProps) {
+  return (
+    <>
+      <label htmlFor={id}>Access token</label>
+      <input
+        id={id}
+        type="password"
+        required
+        autoComplete="off"
+        aria-describedby={`${id}-help`}
+        value={token}
+        onChange={(event) => onToken(event.target.value)}
+      />
+      <p id={`${id}-help`} className="account-form__hint">
+        Create one in Canvas under Account → Settings → Approved Integrations → New access token.
+      </p>
     </>
   );
 }

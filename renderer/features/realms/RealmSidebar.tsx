@@ -52,7 +52,7 @@ export function RealmSidebar() {
         <p className="sidebar__empty">No rosters cached yet. Add an LMS account to pull your courses and groups.</p>
       )}
       {grouped.map((group) => (
-        <section key={group.label} className="sidebar__group">
+        <section key={group.key} className="sidebar__group">
           <h2>{group.label}</h2>
           <ul>
             {group.realms.map((realm) => (

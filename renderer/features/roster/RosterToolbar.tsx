@@ -2,7 +2,7 @@ import { roleLabel, statusLabel, type Role, type Status } from '../../../shared/
 import type { Provider } from '../../../shared/domain/provider';
 import { useRosterStore } from '../../store';
 import { selectRosterQuery } from '../../store/roster-view-slice';
-import { rolesFor, statusesFor } from './provider-vocabulary';
+import { heldStatusesFor, rolesFor } from './provider-vocabulary';
 
 interface RosterToolbarProps {
   provider: Provider;
@@ -46,7 +46,7 @@ export function RosterToolbar({ provider, onAddPeople, onJoinWithCode }: RosterT
             onChange={(event) => setQuery({ statuses: event.target.value ? [event.target.value as Status] : [] })}
           >
             <option value="">Any status</option>
-            {statusesFor(provider).map((status) => (
+            {heldStatusesFor(provider).map((status) => (
               <option key={status} value={status}>
                 {statusLabel(provider, status)}
               </option>

@@ -27,7 +27,7 @@ describe('a queued edit in words', () => {
   it('words status changes and both fields at once in the words of the LMS, as its roster shows them', () => {
     expect(describeEdit(op('update', { status: 'completed' }), names('James Howlett'))).toBe("Set James Howlett's status to expired in Algebra I · P3");
     expect(describeEdit(op('update', { status: 'completed' }), names('James Howlett', { ...P3, provider: 'canvas' }))).toBe(
-      "Set James Howlett's status to completed in Algebra I · P3",
+      "Set James Howlett's status to concluded in Algebra I · P3",
     );
     expect(describeEdit(op('update', { status: 'creation_pending' }), names('Chris Jones'))).toBe("Set Chris Jones' status to invite pending in Algebra I · P3");
     expect(describeEdit(op('update', { status: 'inactive' }), names('James Howlett', null))).toBe("Set James Howlett's status to inactive in a realm");

@@ -145,7 +145,7 @@ describe('labels', () => {
       'Pending creation',
       'Requested',
       'Inactive',
-      'Completed',
+      'Concluded',
       'Rejected',
       'Deleted',
     ]);
