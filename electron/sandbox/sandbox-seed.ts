@@ -8,6 +8,7 @@
  * - 'district': exactly 100,000 enrollments over 4,000 realms, for paging and performance.
  */
 import { mulberry32, pick, type Random } from './sandbox-random';
+import { FIRST_NAMES, LAST_NAMES } from './sandbox-names';
 import {
   SandboxStore,
   type AdminFlag,
@@ -33,21 +34,6 @@ const SCHOOL_ID = '2433';
 const BUILDING_ID = '2433';
 const DEFAULT_PICTURE = 'https://asset-cdn.schoology.com/sites/all/themes/schoology_theme/images/user-default.svg';
 
-const FIRST_NAMES = [
-  'Aaliyah', 'Aarav', 'Abigail', 'Ahmed', 'Aiko', 'Alejandro', 'Amara', 'Ana', 'Ava', 'Benjamin', 'Camila', 'Carlos',
-  'Chloe', 'Daniel', 'Deja', 'Diego', 'Elena', 'Eli', 'Emily', 'Ethan', 'Fatima', 'Gabriel', 'Grace', 'Hannah', 'Hiro',
-  'Isabella', 'Isaiah', 'Jada', 'Jamal', 'Jasmine', 'Javier', 'Jayden', 'Jin', 'Jonah', 'Julia', 'Kai', 'Kayla',
-  'Leah', 'Liam', 'Lucas', 'Lucía', 'Maya', 'Mateo', 'Mia', 'Mohammed', 'Naomi', 'Nathan', 'Noah', 'Nora', 'Olivia',
-  'Omar', 'Priya', 'Rafael', 'Riley', 'Rosa', 'Samuel', 'Sofia', 'Tariq', 'Thao', 'Valentina', 'William', 'Yusuf', 'Zoe',
-] as const;
-const LAST_NAMES = [
-  'Abara', 'Adeyemi', 'Alvarez', 'Anderson', 'Bianchi', 'Brooks', 'Castillo', 'Chen', 'Cohen', 'Dang', 'Delgado',
-  'Dubois', 'Edwards', 'Fischer', 'Flores', 'Garcia', 'Gupta', 'Haddad', 'Hernandez', 'Ito', 'Jackson', 'Johansson',
-  'Kaur', 'Kim', 'Kowalski', 'Lee', 'Lopez', 'Martin', 'Mbeki', 'Morales', 'Nakamura', 'Nguyen', 'Novak', "O'Brien",
-  'Okonkwo', 'Patel', 'Petrov', 'Quinn', 'Ramirez', 'Reyes', 'Robinson', 'Rossi', 'Sato', 'Schmidt', 'Shah', 'Silva',
-  'Singh', 'Sullivan', 'Tanaka', 'Thompson', 'Torres', 'Tran', 'Vargas', 'Walker', 'Washington', 'Williams', 'Wong',
-  'Yilmaz', 'Young', 'Zhang',
-] as const;
 const PREFERRED_NAMES = ['Alex', 'Bea', 'Charlie', 'Dani', 'Jo', 'Max', 'Sam', 'Teddy'] as const;
 
 interface PersonSpec {

@@ -11,6 +11,7 @@
  * - 'district': exactly 100,000 enrollments over 1,000 courses and 2,000 sections, for paging and performance.
  */
 import { mulberry32, pick, type Random } from '../sandbox-random';
+import { FIRST_NAMES, LAST_NAMES } from '../sandbox-names';
 import type { CanvasState } from '../../../shared/domain/roles';
 import {
   CanvasStore,
@@ -64,22 +65,6 @@ const DAY = 86_400 * SECOND;
 /** Rosters were loaded the week before the term; activity runs up to the seed's "today". */
 const ROSTER_LOADED = Date.UTC(2026, 7, 17, 14);
 const SEED_TODAY = Date.UTC(2026, 10, 20, 15);
-
-const FIRST_NAMES = [
-  'Aaliyah', 'Aarav', 'Abigail', 'Ahmed', 'Aiko', 'Alejandro', 'Amara', 'Ana', 'Ava', 'Benjamin', 'Camila', 'Carlos',
-  'Chloe', 'Daniel', 'Deja', 'Diego', 'Elena', 'Eli', 'Emily', 'Ethan', 'Fatima', 'Gabriel', 'Grace', 'Hannah', 'Hiro',
-  'Isabella', 'Isaiah', 'Jada', 'Jamal', 'Jasmine', 'Javier', 'Jayden', 'Jin', 'Jonah', 'Julia', 'Kai', 'Kayla',
-  'Leah', 'Liam', 'Lucas', 'Lucía', 'Maya', 'Mateo', 'Mia', 'Mohammed', 'Naomi', 'Nathan', 'Noah', 'Nora', 'Olivia',
-  'Omar', 'Priya', 'Rafael', 'Riley', 'Rosa', 'Samuel', 'Sofia', 'Tariq', 'Thao', 'Valentina', 'William', 'Yusuf', 'Zoe',
-] as const;
-const LAST_NAMES = [
-  'Abara', 'Adeyemi', 'Alvarez', 'Anderson', 'Bianchi', 'Brooks', 'Castillo', 'Chen', 'Cohen', 'Dang', 'Delgado',
-  'Dubois', 'Edwards', 'Fischer', 'Flores', 'Garcia', 'Gupta', 'Haddad', 'Hernandez', 'Ito', 'Jackson', 'Johansson',
-  'Kaur', 'Kim', 'Kowalski', 'Lee', 'Lopez', 'Martin', 'Mbeki', 'Morales', 'Nakamura', 'Nguyen', 'Novak', "O'Brien",
-  'Okonkwo', 'Patel', 'Petrov', 'Quinn', 'Ramirez', 'Reyes', 'Robinson', 'Rossi', 'Sato', 'Schmidt', 'Shah', 'Silva',
-  'Singh', 'Sullivan', 'Tanaka', 'Thompson', 'Torres', 'Tran', 'Vargas', 'Walker', 'Washington', 'Williams', 'Wong',
-  'Yilmaz', 'Young', 'Zhang',
-] as const;
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
