@@ -9,8 +9,7 @@
  *   of a processed request (drop-after, unwrap, truncate) → reply.
  * The web side (/oauth/authorize) is neither rate limited nor faulted.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { percentEncode } from '../lms/schoology/oauth1';
 import { authorizePage } from './sandbox-authorize';
@@ -20,6 +19,7 @@ import { BodyError, bodyFormat, CONTENT_TYPES, errorBody, negotiateFormat, parse
 import { OAuthError, randomToken, SandboxOAuth } from './sandbox-oauth';
 import { checkRateLimit, DEFAULT_RATE_LIMIT, SlidingWindowLimiter, type RateLimit } from './sandbox-rate-limit';
 import { route } from './sandbox-routes';
+import { BodyTooLargeError, listenLocal, readBody, writeReply as write } from './sandbox-http';
 import { isSeedName, KEY_OWNER_UID, seedStore } from './sandbox-seed';
 import type { SandboxStore } from './sandbox-store';
 
@@ -87,26 +87,7 @@ const HTML_ERROR_PAGE = `<!DOCTYPE html>
 <body><h1>We'll be right back</h1><p>Schoology is temporarily unavailable. Please try again in a few minutes.</p></body></html>
 `;
 
-class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
-}
-
-function write(res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
-  const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Length': String(payload.length) });
-  res.end(payload);
-}
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 'small';
@@ -125,24 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   let limiter = limiterFor(options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit);
   const requests: SandboxRequestRecord[] = [];
-  let closing: Promise<void> | undefined;
-  let port = options.port ?? 0;
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) res.destroy();
-      else write(res, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, `Internal sandbox error: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let url: URL;
-    try {
-      // Joined as text, not resolved against a base: the path is taken as sent, so `//x` cannot pose as a host.
-      url = new URL(`http://${req.headers.host || `127.0.0.1:${port}`}${req.url ?? '/'}`);
-    } catch {
-      return write(res, 400, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad request: the Host header or the path is not valid.');
-    }
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return handleApi(req, res, url);
     if (url.pathname === '/oauth/authorize') return handleWeb(req, res, url);
     return write(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not found: ${url.pathname}. The API is under /v1.`);
@@ -150,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function handleWeb(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'POST') return write(res, 405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
-    const params = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
+    const params = req.method === 'POST' ? new URLSearchParams((await readBody(req, MAX_BODY_BYTES)).toString('utf8')) : url.searchParams;
     const owner = store.getUser(KEY_OWNER_UID)?.name_display ?? 'the sandbox user';
     const reply = authorizePage(oauth, owner, req.method, params);
     const headers: Record<string, string> = {
@@ -180,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let raw: string;
     try {
-      raw = await readBody(req);
+      raw = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
       throw error;
@@ -280,14 +244,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status: 200, form: form({ oauth_token: issued.token, oauth_token_secret: issued.secret }) };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  const local = await listenLocal(options.port ?? 0, handle);
+  const port = local.port;
 
   return {
     url: `http://127.0.0.1:${port}/v1`,
@@ -306,13 +264,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     revokeAccessTokens() {
       oauth.revokeAccessTokens();
     },
-    close() {
-      // Idempotent: the app and a test's cleanup may both close the same sandbox.
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => local.close(),
   };
 }

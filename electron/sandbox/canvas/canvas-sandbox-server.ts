@@ -10,10 +10,10 @@
  * Canvas lists are always JSON arrays, so the Schoology sandbox's `unwrap` fault has no Canvas meaning and is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultPlan, FaultSpecError, toFaultSpec, type FaultSpec } from '../sandbox-faults';
+import { BodyTooLargeError, listenLocal, readBody, writeReply as write } from '../sandbox-http';
 import type { BulkEnrollmentJob } from './canvas-bulk-enrollment';
 import { CanvasApiError, type CanvasReply } from './canvas-context';
 import { CanvasJobs } from './canvas-jobs';
@@ -90,26 +90,7 @@ const HTML_ERROR_PAGE = `<!DOCTYPE html>
 <body><h1>Canvas is down for maintenance</h1><p>We'll be back shortly. Please try again in a few minutes.</p></body></html>
 `;
 
-class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
-function write(res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
-  const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Length': String(payload.length) });
-  res.end(payload);
-}
 
 /** A Canvas-looking personal access token: "<shard>~<64 letters and digits>". */
 function randomCanvasToken(): string {
@@ -154,24 +135,7 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
   };
   let buckets = bucketsFor(options.throttle);
   const requests: CanvasSandboxRequestRecord[] = [];
-  let closing: Promise<void> | undefined;
-  let port = options.port ?? 0;
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) res.destroy();
-      else write(res, 500, { 'Content-Type': 'text/plain; charset=utf-8' }, `Internal sandbox error: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let url: URL;
-    try {
-      // Joined as text, not resolved against a base: the path is taken as sent, so `//x` cannot pose as a host.
-      url = new URL(`http://${req.headers.host || `127.0.0.1:${port}`}${req.url ?? '/'}`);
-    } catch {
-      return write(res, 400, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Bad request: the Host header or the path is not valid.');
-    }
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname.startsWith('/api/v1/')) return handleApi(req, res, url);
     return write(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not found: ${url.pathname}. The Canvas API is under /api/v1.`);
   }
@@ -199,7 +163,7 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     try {
       let raw: Buffer;
       try {
-        raw = await readBody(req);
+        raw = await readBody(req, MAX_BODY_BYTES);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return sendJson(413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] });
         throw error;
@@ -279,14 +243,8 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  const local = await listenLocal(options.port ?? 0, handle);
+  const port = local.port;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -300,12 +258,6 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     setFaults(spec) {
       faults = faultPlanFor(spec);
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => local.close(),
   };
 }
