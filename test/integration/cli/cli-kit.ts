@@ -4,10 +4,11 @@
  * sandbox answers from this process's event loop, so a blocking spawnSync would deadlock on the first request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import keytar from 'keytar';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../electron/sandbox/sandbox-server';
 import { VAULT_SERVICE, vaultKeyOf } from '../../../electron/vault/credential-vault';
 
@@ -124,4 +125,52 @@ export function filesHolding(dataDir: string, secret: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((file) => readFileSync(file).includes(needle));
+}
+
+/** What usePulledSchool gives a test file: the sandbox, and the current test's own data folder. */
+export interface PulledSchool {
+  readonly sandbox: Sandbox;
+  readonly dataDir: string;
+}
+
+/**
+ * A test file's school: a sandbox LMS (changed by `prepare` first, if given), an account added and everything pulled
+ * once into a template data folder, and for every test its own copy of that folder — tests share the set-up, never
+ * their edits.
+ */
+export function usePulledSchool(prepare?: (sandbox: Sandbox) => void): PulledSchool {
+  let sandbox: Sandbox | undefined;
+  let template = '';
+  let dataDir = '';
+  beforeAll(async () => {
+    sandbox = await sandboxOf();
+    prepare?.(sandbox);
+    template = tempDataDir();
+    await addAccount(template, sandbox);
+    const pulled = await roster(template, ['pull']);
+    if (pulled.code !== 0) throw new Error(`pull failed: ${outcome(pulled)}`);
+  });
+  afterAll(async () => {
+    if (sandbox) {
+      await forgetKeychain(sandbox);
+      await sandbox.close();
+    }
+    removeDir(template);
+  });
+  beforeEach(() => {
+    dataDir = tempDataDir();
+    cpSync(template, dataDir, { recursive: true });
+  });
+  afterEach(() => {
+    removeDir(dataDir);
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error('the sandbox starts in beforeAll; use it inside a test or hook');
+      return sandbox;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+  };
 }

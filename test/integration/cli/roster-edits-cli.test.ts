@@ -1,8 +1,7 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../electron/sandbox/sandbox-server';
-import { addAccount, forgetKeychain, jsonOf, outcome, removeDir, roster, sandboxOf, SEED, tempDataDir } from './cli-kit';
+import { describe, expect, it } from 'vitest';
+import { addAccount, jsonOf, outcome, removeDir, roster, SEED, tempDataDir, usePulledSchool } from './cli-kit';
 
 /**
  * The offline half of the `roster` command line — realms, pull, list, and queueing edits (enroll, update, remove,
@@ -10,36 +9,11 @@ import { addAccount, forgetKeychain, jsonOf, outcome, removeDir, roster, sandbox
  * (run under scripts/with-keyring.sh, as `npm test` does). Every test gets its own copy of a data folder in which the
  * account was added and the district pulled once, so tests share that setup but not their edits.
  */
-let sandbox: Sandbox;
-let template: string;
-let dataDir: string;
+const school = usePulledSchool();
 
-beforeAll(async () => {
-  sandbox = await sandboxOf();
-  template = tempDataDir();
-  await addAccount(template, sandbox);
-  const pulled = await roster(template, ['pull']);
-  if (pulled.code !== 0) throw new Error(`pull failed: ${outcome(pulled)}`);
-});
-
-afterAll(async () => {
-  await forgetKeychain(sandbox);
-  await sandbox.close();
-  removeDir(template);
-});
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-  cpSync(template, dataDir, { recursive: true });
-});
-
-afterEach(() => {
-  removeDir(dataDir);
-});
-
-const run = (...args: string[]) => roster(dataDir, args);
+const run = (...args: string[]) => roster(school.dataDir, args);
 const runJson = async <T>(...args: string[]): Promise<T> => {
-  const result = await roster(dataDir, [...args, '--json']);
+  const result = await roster(school.dataDir, [...args, '--json']);
   expect(result.code, outcome(result)).toBe(0);
   return jsonOf<T>(result);
 };
@@ -60,11 +34,11 @@ interface PendingJson {
 }
 
 /** A student of Algebra P3 other than the documented ones, as the sandbox holds them. */
-const someStudent = () => sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => e.admin === 0 && e.status === 1 && e.uid !== SEED.howlett)!;
+const someStudent = () => school.sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => e.admin === 0 && e.status === 1 && e.uid !== SEED.howlett)!;
 /** A user of the district not enrolled in Algebra P5. */
 const outsiderOfP5 = () => {
-  const inP5 = new Set(sandbox.store.enrollmentsIn(SEED.algebraP5).map((e) => e.uid));
-  return sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => !inP5.has(e.uid))!.uid;
+  const inP5 = new Set(school.sandbox.store.enrollmentsIn(SEED.algebraP5).map((e) => e.uid));
+  return school.sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => !inP5.has(e.uid))!.uid;
 };
 
 describe('roster realms and pull', () => {
@@ -73,21 +47,21 @@ describe('roster realms and pull', () => {
     expect(table.stdout).toMatch(/^REALM\s+TITLE\s+ENROLLED\s+PENDING\s+PULLED\n/);
     expect(table.stdout).toMatch(/sections\/3719526\s+Algebra I · P3\s+\d+\s+0\s+\d{4}-/);
     const realms = await runJson<Array<Record<string, unknown>>>('realms');
-    expect(realms).toHaveLength(sandbox.store.listSections().length + sandbox.store.listGroups().length);
+    expect(realms).toHaveLength(school.sandbox.store.listSections().length + school.sandbox.store.listGroups().length);
     expect(realms.find((r) => r.realm === SEED.algebraP3)).toMatchObject({
       kind: 'section',
       title: 'Algebra I · P3',
-      enrollments: sandbox.store.enrollmentsIn(SEED.algebraP3).length,
+      enrollments: school.sandbox.store.enrollmentsIn(SEED.algebraP3).length,
       pending: 0,
     });
   });
 
   it('pulls only the realms named', async () => {
-    const before = sandbox.requests.length;
+    const before = school.sandbox.requests.length;
     const result = await run('pull', SEED.robotics);
     expect(result.code, outcome(result)).toBe(0);
-    expect(result.stdout).toBe(`Pulled 1 section or group: ${sandbox.store.enrollmentsIn(SEED.robotics).length} enrollments.\n`);
-    const rosterReads = sandbox.requests.slice(before).filter((r) => r.path.endsWith('/enrollments'));
+    expect(result.stdout).toBe(`Pulled 1 section or group: ${school.sandbox.store.enrollmentsIn(SEED.robotics).length} enrollments.\n`);
+    const rosterReads = school.sandbox.requests.slice(before).filter((r) => r.path.endsWith('/enrollments'));
     expect(rosterReads.map((r) => r.path)).toEqual([`${SEED.robotics}/enrollments`]);
   });
 
@@ -111,7 +85,7 @@ describe('roster list', () => {
 
   it('prints {id, uid, school_uid, name_display, admin, status, pending} per enrollment with --json', async () => {
     const rows = await runJson<ListedRow[]>('list', SEED.algebraP3);
-    expect(rows).toHaveLength(sandbox.store.enrollmentsIn(SEED.algebraP3).length);
+    expect(rows).toHaveLength(school.sandbox.store.enrollmentsIn(SEED.algebraP3).length);
     expect(rows.find((r) => r.uid === SEED.howlett)).toEqual({
       id: SEED.howlettEnrollment,
       uid: SEED.howlett,
@@ -125,9 +99,9 @@ describe('roster list', () => {
 
   it('filters by --status, --role and --search', async () => {
     const expired = await runJson<ListedRow[]>('list', SEED.algebraP3, '--status', '2');
-    expect(expired.map((r) => r.uid).sort()).toEqual(sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.status === 2).map((e) => e.uid).sort());
+    expect(expired.map((r) => r.uid).sort()).toEqual(school.sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.status === 2).map((e) => e.uid).sort());
     const admins = await runJson<ListedRow[]>('list', SEED.algebraP3, '--role', 'admin');
-    expect(admins.map((r) => r.uid).sort()).toEqual(sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.admin === 1).map((e) => e.uid).sort());
+    expect(admins.map((r) => r.uid).sort()).toEqual(school.sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.admin === 1).map((e) => e.uid).sort());
     expect((await runJson<ListedRow[]>('list', SEED.algebraP3, '--search', 'howl')).map((r) => r.uid)).toEqual([SEED.howlett]);
   });
 
@@ -146,11 +120,11 @@ describe('roster list', () => {
 describe('queueing edits', () => {
   it('enroll queues the person without touching the network; list shows them with the pending op', async () => {
     const uid = outsiderOfP5();
-    const before = sandbox.requests.length;
+    const before = school.sandbox.requests.length;
     const result = await run('enroll', SEED.algebraP5, '--uid', uid, '--status', '3');
     expect(result.code, outcome(result)).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Queued [0-9a-f]{8}: enroll uid ${uid} in sections/4318461 admin=0 status=3\\. \`roster sync\` sends it\\.\\n$`));
-    expect(sandbox.requests.length).toBe(before);
+    expect(school.sandbox.requests.length).toBe(before);
     const row = (await runJson<ListedRow[]>('list', SEED.algebraP5)).find((r) => r.uid === uid);
     expect(row).toMatchObject({ id: null, admin: 0, status: 3, pending: { kind: 'enroll', state: 'queued', fields: { admin: 0, status: 3 }, error: null } });
   });
@@ -233,7 +207,7 @@ describe('queueing edits', () => {
     ['update without a field', ['update', SEED.algebraP3, SEED.howlettEnrollment], 'say what changes'],
     ['update --admin 2', ['update', SEED.algebraP3, SEED.howlettEnrollment, '--admin', '2'], '--admin must be 0 (member) or 1 (admin)'],
   ])('exits 2 for %s', async (_, args, message) => {
-    const result = await roster(dataDir, args);
+    const result = await roster(school.dataDir, args);
     expect(result.code, outcome(result)).toBe(2);
     expect(result.stderr).toContain(message);
   });
@@ -241,11 +215,11 @@ describe('queueing edits', () => {
   it('pulls a realm the cache does not know before queueing an edit to it', async () => {
     const fresh = tempDataDir();
     try {
-      await addAccount(fresh, sandbox);
+      await addAccount(fresh, school.sandbox);
       const result = await roster(fresh, ['enroll', SEED.algebraP5, '--uid', outsiderOfP5()]);
       expect(result.code, outcome(result)).toBe(0);
       const realms = jsonOf<Array<{ realm: string; enrollments: number; pending: number }>>(await roster(fresh, ['realms', '--json']));
-      expect(realms.find((r) => r.realm === SEED.algebraP5)).toMatchObject({ enrollments: sandbox.store.enrollmentsIn(SEED.algebraP5).length, pending: 1 });
+      expect(realms.find((r) => r.realm === SEED.algebraP5)).toMatchObject({ enrollments: school.sandbox.store.enrollmentsIn(SEED.algebraP5).length, pending: 1 });
     } finally {
       removeDir(fresh);
     }
@@ -261,7 +235,7 @@ describe('roster apply', () => {
   ];
 
   it('queues every line of a file', async () => {
-    const file = join(dataDir, 'edits.jsonl');
+    const file = join(school.dataDir, 'edits.jsonl');
     writeFileSync(file, `${lines().join('\n')}\n`);
     const result = await run('apply', file);
     expect(result.code, outcome(result)).toBe(0);
@@ -271,7 +245,7 @@ describe('roster apply', () => {
   });
 
   it('reads the lines from stdin with -, and prints each line\'s outcome with --json', async () => {
-    const result = await roster(dataDir, ['apply', '-', '--json'], { stdin: lines().join('\n') });
+    const result = await roster(school.dataDir, ['apply', '-', '--json'], { stdin: lines().join('\n') });
     expect(result.code, outcome(result)).toBe(0);
     expect(jsonOf<Array<{ line: number; outcome: string; op: { kind: string } }>>(result).map((r) => [r.line, r.outcome, r.op.kind])).toEqual([
       [1, 'queued', 'enroll'],
@@ -282,21 +256,21 @@ describe('roster apply', () => {
 
   it('names the bad line and queues nothing when a line does not validate', async () => {
     const bad = [...lines(), JSON.stringify({ op: 'update', realm: SEED.algebraP3, id: SEED.howlettEnrollment, status: 7 })];
-    const result = await roster(dataDir, ['apply', '-'], { stdin: bad.join('\n') });
+    const result = await roster(school.dataDir, ['apply', '-'], { stdin: bad.join('\n') });
     expect(result.code, outcome(result)).toBe(1);
     expect(result.stderr).toBe(`roster: stdin line 5: status must be 1 to 5 (1 active, 2 expired, 3 invite pending, 4 request pending, 5 archived); nothing was queued\n`);
     expect(await runJson<PendingJson>('pending')).toEqual({ queued: [], rejected: [], conflicts: [] });
   });
 
   it('reports a line that is not JSON with its line number', async () => {
-    const result = await roster(dataDir, ['apply', '-'], { stdin: `${lines()[0]}\n{"op":"enroll",\n` });
+    const result = await roster(school.dataDir, ['apply', '-'], { stdin: `${lines()[0]}\n{"op":"enroll",\n` });
     expect(result.code, outcome(result)).toBe(1);
     expect(result.stderr).toContain('stdin line 2: not JSON');
   });
 
   it('names the line the outbox refuses and rolls back the lines before it', async () => {
     const refused = [lines()[0], JSON.stringify({ op: 'remove', realm: SEED.algebraP3, id: '123456' })];
-    const result = await roster(dataDir, ['apply', '-'], { stdin: refused.join('\n') });
+    const result = await roster(school.dataDir, ['apply', '-'], { stdin: refused.join('\n') });
     expect(result.code, outcome(result)).toBe(1);
     expect(result.stderr).toMatch(/^roster: line 2: .*; nothing was queued\n$/);
     expect(await runJson<PendingJson>('pending')).toEqual({ queued: [], rejected: [], conflicts: [] });

@@ -1,12 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../electron/sandbox/sandbox-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addLmsMember } from '../export/export-kit';
-import { addAccount, forgetKeychain, jsonOf, KEY_OWNER, outcome, removeDir, roster, sandboxOf, SEED, tempDataDir } from './cli-kit';
+import { jsonOf, KEY_OWNER, outcome, removeDir, roster, SEED, usePulledSchool } from './cli-kit';
 
 /**
  * `roster export` as staff run it: the real bin in a child process, on a data folder where the account was added and
@@ -18,42 +17,24 @@ const FORMULA_PERSON = { uid: '99000666', schoolUid: '000666', first: '=HYPERLIN
 /** The seed leaves the key owner's school ID blank; the SIS layouts need one, so this school has given him one. */
 const STRICKLAND_SCHOOL_UID = 'T045552';
 
-let sandbox: Sandbox;
-let template: string;
-let dataDir: string;
 let outDir: string;
 /** Enrollments of Algebra P3 as the LMS has them (the seed's plus the formula person). */
 let p3Size: number;
-
-beforeAll(async () => {
-  sandbox = await sandboxOf();
+const school = usePulledSchool((sandbox) => {
   addLmsMember(sandbox.store, SEED.algebraP3, FORMULA_PERSON);
   sandbox.store.updateUser(KEY_OWNER.uid, { school_uid: STRICKLAND_SCHOOL_UID });
   p3Size = sandbox.store.enrollmentsIn(SEED.algebraP3).length;
-  template = tempDataDir();
-  await addAccount(template, sandbox);
-  const pulled = await roster(template, ['pull']);
-  if (pulled.code !== 0) throw new Error(`pull failed: ${outcome(pulled)}`);
-});
-
-afterAll(async () => {
-  await forgetKeychain(sandbox);
-  await sandbox.close();
-  removeDir(template);
 });
 
 beforeEach(() => {
-  dataDir = tempDataDir();
-  cpSync(template, dataDir, { recursive: true });
   outDir = mkdtempSync(join(tmpdir(), 'roster-export-out-'));
 });
 
 afterEach(() => {
-  removeDir(dataDir);
   removeDir(outDir);
 });
 
-const run = (...args: string[]) => roster(dataDir, args);
+const run = (...args: string[]) => roster(school.dataDir, args);
 const records = (file: string): string[][] => parse(readFileSync(file, 'utf8'), { record_delimiter: '\r\n', bom: true }) as string[][];
 
 describe('roster export', () => {
@@ -84,7 +65,7 @@ describe('roster export', () => {
     const zip = join(outDir, 'p5.zip');
     const zipped = await run('export', SEED.algebraP5, '--format', 'oneroster', '--out', zip);
     expect(zipped.code, outcome(zipped)).toBe(0);
-    const p5Size = sandbox.store.enrollmentsIn(SEED.algebraP5).length;
+    const p5Size = school.sandbox.store.enrollmentsIn(SEED.algebraP5).length;
     expect(zipped.stdout).toBe(`Exported ${p5Size} rows from 1 realm(s) to ${zip}\n`);
     const entries = unzipSync(readFileSync(zip));
     expect(Object.keys(entries).sort()).toEqual(['classes.csv', 'enrollments.csv', 'manifest.csv', 'users.csv']);
@@ -106,7 +87,7 @@ describe('roster export', () => {
     const canvas = join(outDir, 'canvas.csv');
     const canvasRun = await run('export', SEED.algebraP3, SEED.algebraP5, '--format', 'canvas-sis', '--out', canvas);
     expect(canvasRun.code, outcome(canvasRun)).toBe(0);
-    const both = p3Size + sandbox.store.enrollmentsIn(SEED.algebraP5).length;
+    const both = p3Size + school.sandbox.store.enrollmentsIn(SEED.algebraP5).length;
     expect(canvasRun.stdout).toBe(`Exported ${both} rows from 2 realm(s) to ${canvas}\n`);
     const canvasRows = records(canvas);
     expect(canvasRows[0]).toEqual(['course_id', 'user_id', 'role', 'section_id', 'status']);
@@ -147,8 +128,8 @@ describe('roster export', () => {
     const out = join(outDir, 'all.csv');
     const result = await run('export', 'all', '--out', out, '--json');
     expect(result.code, outcome(result)).toBe(0);
-    const realms = sandbox.store.listSections().length + sandbox.store.listGroups().length;
-    const rows = sandbox.store.countEnrollments();
+    const realms = school.sandbox.store.listSections().length + school.sandbox.store.listGroups().length;
+    const rows = school.sandbox.store.countEnrollments();
     expect(jsonOf(result)).toEqual({ file: out, format: 'plain', rows, realms });
     expect(records(out)).toHaveLength(rows + 1);
   });

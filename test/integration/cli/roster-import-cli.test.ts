@@ -1,60 +1,34 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../electron/sandbox/sandbox-server';
+import { describe, expect, it } from 'vitest';
 import type { SandboxUser } from '../../../electron/sandbox/sandbox-store';
-import { addAccount, forgetKeychain, jsonOf, KEY_OWNER, outcome, removeDir, roster, sandboxOf, SEED, tempDataDir } from './cli-kit';
+import { jsonOf, KEY_OWNER, outcome, roster, SEED, usePulledSchool } from './cli-kit';
 
 /**
  * `roster import REALM --in FILE [--dry-run] [--full-sync] [--yes]` as staff run it: the real bin in a child process
  * (stdin a pipe, never a terminal, as in a script), on a copy of a data folder where the sandbox's small school was
  * pulled once. Import reads and writes only the cache, so the sandbox is only the source of a real school's rosters.
  */
-let sandbox: Sandbox;
-let template: string;
-let dataDir: string;
+const school = usePulledSchool();
 
-beforeAll(async () => {
-  sandbox = await sandboxOf();
-  template = tempDataDir();
-  await addAccount(template, sandbox);
-  const pulled = await roster(template, ['pull']);
-  if (pulled.code !== 0) throw new Error(`pull failed: ${outcome(pulled)}`);
-});
-
-afterAll(async () => {
-  await forgetKeychain(sandbox);
-  await sandbox.close();
-  removeDir(template);
-});
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-  cpSync(template, dataDir, { recursive: true });
-});
-
-afterEach(() => {
-  removeDir(dataDir);
-});
-
-const run = (...args: string[]) => roster(dataDir, args);
+const run = (...args: string[]) => roster(school.dataDir, args);
 
 /** Writes a CSV (header first, missing cells blank) into the data folder and returns its path. */
 function csvFile(header: readonly string[], rows: ReadonlyArray<Record<string, string>>, name = 'roster.csv'): string {
-  const path = join(dataDir, name);
+  const path = join(school.dataDir, name);
   writeFileSync(path, stringify([header, ...rows.map((row) => header.map((column) => row[column] ?? ''))], { record_delimiter: 'windows' }));
   return path;
 }
 
-const userOf = (uid: string): SandboxUser => sandbox.store.getUser(uid)!;
+const userOf = (uid: string): SandboxUser => school.sandbox.store.getUser(uid)!;
 const nameOf = (uid: string): string => userOf(uid).name_display;
 /** An active member of Algebra P3 other than James Howlett. */
-const p3Member = () => sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => e.admin === 0 && e.status === 1 && e.uid !== SEED.howlett)!.uid;
+const p3Member = () => school.sandbox.store.enrollmentsIn(SEED.algebraP3).find((e) => e.admin === 0 && e.status === 1 && e.uid !== SEED.howlett)!.uid;
 /** Someone enrolled in Algebra P5 but not in P3: known to the cache, enrollable into P3. */
 const outsiderOfP3 = () => {
-  const inP3 = new Set(sandbox.store.enrollmentsIn(SEED.algebraP3).map((e) => e.uid));
-  return sandbox.store.enrollmentsIn(SEED.algebraP5).find((e) => !inP3.has(e.uid) && userOf(e.uid).school_uid !== '')!.uid;
+  const inP3 = new Set(school.sandbox.store.enrollmentsIn(SEED.algebraP3).map((e) => e.uid));
+  return school.sandbox.store.enrollmentsIn(SEED.algebraP5).find((e) => !inP3.has(e.uid) && userOf(e.uid).school_uid !== '')!.uid;
 };
 
 interface PendingJson {
@@ -110,7 +84,7 @@ describe('roster import --dry-run', () => {
     const file = csvFile(['User ID'], [{ 'User ID': SEED.howlett }]);
     const result = await run('import', SEED.algebraP3, '--in', file, '--dry-run', '--full-sync');
     expect(result.code, outcome(result)).toBe(0);
-    const others = sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.uid !== SEED.howlett);
+    const others = school.sandbox.store.enrollmentsIn(SEED.algebraP3).filter((e) => e.uid !== SEED.howlett);
     expect(result.stdout).toContain(`  to remove: ${others.length}\n`);
     expect(result.stdout).toContain(`  remove Mr. Strickland (${KEY_OWNER.uid})\n`);
   });
@@ -154,7 +128,7 @@ describe('roster import', () => {
     const file = csvFile(['Course Code', 'Section Code', 'Section School Code', 'User Unique ID', 'Enrollment Type'], [
       { 'Course Code': 'ALG1', 'Section Code': 'P3', 'Section School Code': 'ALG1-P3', 'User Unique ID': userOf(outsider).school_uid, 'Enrollment Type': '1' },
     ]);
-    const realm = sandbox.store.listSections().find((s) => `sections/${s.id}` === SEED.algebraP3)!;
+    const realm = school.sandbox.store.listSections().find((s) => `sections/${s.id}` === SEED.algebraP3)!;
     expect([realm.course_code, realm.section_school_code]).toEqual(['ALG1', 'ALG1-P3']);
     const result = await run('import', SEED.algebraP3, '--in', file, '--dry-run');
     expect(result.code, outcome(result)).toBe(0);
@@ -186,16 +160,16 @@ describe('roster import', () => {
   });
 
   it('exits 1 naming a file it cannot read, and 2 without --in', async () => {
-    const missing = await run('import', SEED.algebraP3, '--in', join(dataDir, 'nope.csv'));
+    const missing = await run('import', SEED.algebraP3, '--in', join(school.dataDir, 'nope.csv'));
     expect(missing.code, outcome(missing)).toBe(1);
-    expect(missing.stderr).toBe(`roster: cannot read ${join(dataDir, 'nope.csv')}: no such file\n`);
+    expect(missing.stderr).toBe(`roster: cannot read ${join(school.dataDir, 'nope.csv')}: no such file\n`);
     const usage = await run('import', SEED.algebraP3);
     expect(usage.code, outcome(usage)).toBe(2);
     expect(usage.stderr).toContain('import: missing --in FILE');
   });
 
   it('exits 1 for a file that is not CSV, naming the line', async () => {
-    const path = join(dataDir, 'broken.csv');
+    const path = join(school.dataDir, 'broken.csv');
     writeFileSync(path, 'User ID,Name\r\n48289,"James\r\n');
     const result = await run('import', SEED.algebraP3, '--in', path);
     expect(result.code, outcome(result)).toBe(1);
