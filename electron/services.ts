@@ -95,7 +95,7 @@ export interface Services {
 
 export const CACHE_FILE_NAME = 'cache.sqlite';
 
-/** A three-legged sign-in waiting for the user's answer on the school's page. */
+/** A sign-in (Schoology three-legged, Canvas OAuth2) waiting for the user's answer on the school's page. */
 interface SignInAttemptEntry {
   result: Promise<AccountRecord>;
   cancel(): void;
@@ -142,13 +142,15 @@ export function createServices(options: ServicesOptions): Services {
     },
 
     beginSignIn: async (input) => {
-      const webUrl = webUrlOf(input.webUrl);
-      const started = await explained(() =>
-        accounts.beginSignIn(
-          { baseUrl: baseUrlOf(input.baseUrl), webUrl, consumerKey: input.consumerKey, consumerSecret: input.consumerSecret },
-          options.signInTimeoutMs === undefined ? {} : { timeoutMs: options.signInTimeoutMs },
-        ),
-      );
+      const timing = options.signInTimeoutMs === undefined ? {} : { timeoutMs: options.signInTimeoutMs };
+      const started = await explained(() => {
+        if (input.provider === 'canvas') {
+          const start = { baseUrl: canvasBaseUrlOf(input.baseUrl), clientId: input.clientId, clientSecret: input.clientSecret };
+          return accounts.beginCanvasSignIn(start, timing);
+        }
+        const webUrl = webUrlOf(input.webUrl);
+        return accounts.beginSignIn({ baseUrl: baseUrlOf(input.baseUrl), webUrl, consumerKey: input.consumerKey, consumerSecret: input.consumerSecret }, timing);
+      });
       // Nobody may be waiting yet (or ever, if the renderer goes away): the failure is kept for finishSignIn.
       started.result.catch(() => {});
       const attemptId = randomBytes(16).toString('hex');

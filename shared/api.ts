@@ -35,6 +35,7 @@ export const RealmSchema = z.object({
   title: z.string(),
   courseTitle: z.string(),
   courseCode: z.string(),
+  courseSisId: z.string(),
   sectionCode: z.string(),
   sectionSchoolCode: z.string(),
   gradingPeriods: z.array(z.string()),
@@ -126,18 +127,34 @@ export const AddAccountInputSchema = z.discriminatedUnion('provider', [
 ]);
 export type AddAccountInput = z.input<typeof AddAccountInputSchema>;
 
-export const BeginSignInInputSchema = z
-  .object({
-    provider: z.literal('schoology'),
-    /** The API base, e.g. https://api.schoology.com/v1. */
-    baseUrl: httpUrl,
-    /** The school's web side, where the user approves the app, e.g. https://district.schoology.com. */
-    webUrl: httpUrl,
-    /** The app's consumer key and secret (three-legged: the user's own access comes from signing in). */
-    consumerKey,
-    consumerSecret,
-  })
-  .strict();
+/** A Canvas developer key (Admin → Developer Keys): its client ID is digits; the secret, like the others, never comes back. */
+const canvasClientId = z.string().trim().regex(/^\d{1,30}$/, 'A Canvas client ID is the developer key\'s number, e.g. 10000000000001.');
+const canvasClientSecret = z.string().trim().min(1).max(500);
+
+export const BeginSignInInputSchema = z.discriminatedUnion('provider', [
+  z
+    .object({
+      provider: z.literal('schoology'),
+      /** The API base, e.g. https://api.schoology.com/v1. */
+      baseUrl: httpUrl,
+      /** The school's web side, where the user approves the app, e.g. https://district.schoology.com. */
+      webUrl: httpUrl,
+      /** The app's consumer key and secret (three-legged: the user's own access comes from signing in). */
+      consumerKey,
+      consumerSecret,
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('canvas'),
+      /** The Canvas instance, e.g. https://school.instructure.com; the user authorizes the app on its own page. */
+      baseUrl: httpUrl,
+      /** The developer key the app signs in with (OAuth2 authorization code, lms-api-notes §2.5). */
+      clientId: canvasClientId,
+      clientSecret: canvasClientSecret,
+    })
+    .strict(),
+]);
 export type BeginSignInInput = z.input<typeof BeginSignInInputSchema>;
 
 export const SignInAttemptSchema = z.object({

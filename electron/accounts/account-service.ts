@@ -7,7 +7,7 @@
  * removes both.
  *
  * Schoology accounts hold a consumer key and secret (and perhaps a three-legged access token); Canvas accounts a Bearer
- * access token. Which one an account is, is its `provider` in the cache; its keychain entry says the same.
+ * access token: a personal one, or an OAuth2 one with its refresh token and developer key, renewed when it expires. Which one an account is, is its `provider` in the cache; its keychain entry says the same.
  *
  * The built-in Sandbox district ('sandbox') is an account of the cache too, but its credentials exist only in the
  * memory of the `roster web` / app process that started it: it is not listed here and no provider can be built for it.
@@ -17,6 +17,7 @@ import type { Provider } from '../../shared/domain/provider';
 import type { Cache } from '../db/cache';
 import type { AccountRecord } from '../db/accounts-repo';
 import { LmsError } from '../lms/lms-error';
+import { canvasAuthorizeUrl, exchangeCanvasCode, oauthReason, RefreshingCanvasToken, type CanvasOAuthTokens } from '../lms/canvas/canvas-oauth2';
 import { createCanvasProvider } from '../lms/canvas/canvas-provider';
 import type { LmsProvider } from '../lms/provider';
 import { SchoologyClient } from '../lms/schoology/schoology-client';
@@ -26,12 +27,13 @@ import { SANDBOX_ACCOUNT_ID } from '../sandbox-district';
 import {
   CredentialVault,
   vaultKeyOf,
+  VaultUnavailableError,
   type CanvasCredentials,
   type SchoologyCredentials,
   type StoredCredentials,
 } from '../vault/credential-vault';
 import { accountNameOf, normalizeBaseUrl, normalizeCanvasBaseUrl } from './account-name';
-import { SignInError, startSignIn, type SignInAttempt, type SignInStart } from './sign-in';
+import { SignInError, startLoopbackSignIn, startSignIn, type SignInAttempt, type SignInStart } from './sign-in';
 
 export interface NewSchoologyAccount {
   provider: 'schoology';
@@ -50,6 +52,14 @@ export interface NewCanvasAccount {
 }
 
 export type NewAccount = NewSchoologyAccount | NewCanvasAccount;
+
+/** "Sign in with Canvas" (OAuth2): the instance and the developer key (Admin → Developer Keys) the app signs in with. */
+export interface CanvasSignInStart {
+  /** The Canvas instance, e.g. "https://school.instructure.com". */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 export type AccountErrorCode =
   /** No account of that name. */
@@ -180,6 +190,58 @@ export class AccountService {
   }
 
   /**
+   * "Sign in with Canvas" (OAuth2 authorization code with a loopback redirect, lms-api-notes §2.5): the attempt's
+   * authorizeUrl is Canvas's /login/oauth2/auth page for the user. Once they authorize, the code is traded for an
+   * access and a refresh token, checked with users/self and stored with the developer key (the client needs both to
+   * renew the access token when its hour is up). Signing in again to an existing account replaces its credentials.
+   * Throws VaultUnavailableError before anything starts when there is no keychain.
+   */
+  async beginCanvasSignIn(start: CanvasSignInStart, options: { timeoutMs?: number } = {}): Promise<SignInAttempt> {
+    const baseUrl = normalizeCanvasBaseUrl(start.baseUrl);
+    const key = { clientId: start.clientId.trim(), clientSecret: start.clientSecret.trim() };
+    await this.vault.check();
+    let redirectUri = '';
+    return startLoopbackSignIn(
+      {
+        begin: async (listener) => {
+          redirectUri = listener.redirectUri;
+          return canvasAuthorizeUrl(baseUrl, { clientId: key.clientId, redirectUri, state: listener.state });
+        },
+        answer: async (params, signal) => {
+          const error = params.get('error');
+          if (error === 'access_denied') return { denied: "Sign-in was cancelled at Canvas's authorize page; nothing was saved." };
+          if (error !== null) {
+            return { invalid: `Canvas did not authorize the sign-in (${error}: ${params.get('error_description') ?? 'no reason given'}); check the client ID, then sign in again. Nothing was saved.` };
+          }
+          const code = params.get('code');
+          if (!code) return { invalid: 'Canvas sent the browser back without an authorization code; nothing was saved. Sign in again.' };
+          let tokens: CanvasOAuthTokens;
+          try {
+            tokens = await exchangeCanvasCode(baseUrl, key, { code, redirectUri }, this.canvasTransport ? { transport: this.canvasTransport } : {}, signal);
+          } catch (cause) {
+            if (cause instanceof LmsError && (cause.kind === 'rejected' || cause.kind === 'unauthorized' || cause.kind === 'forbidden')) {
+              throw new SignInError(
+                'failed',
+                `${baseUrl} refused to issue an access token (${oauthReason(cause)}); check the developer key's client ID and secret, then sign in again. Nothing was saved.`,
+                { cause },
+              );
+            }
+            throw cause;
+          }
+          const credentials: CanvasCredentials = {
+            provider: 'canvas',
+            token: tokens.accessToken,
+            ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken, ...key } : {}),
+            ...(tokens.expiresAt !== undefined ? { expiresAt: tokens.expiresAt } : {}),
+          };
+          return { account: await this.checkAndSave(baseUrl, credentials, signal) };
+        },
+      },
+      options,
+    );
+  }
+
+  /**
    * Deletes the keychain entries this cache wrote whose account is no longer in it (removed while the keychain was
    * locked, or a save that failed half-way); entries of other data folders are left alone. Returns how many went.
    */
@@ -206,14 +268,15 @@ export class AccountService {
   async signInAgainHint(accountId: string): Promise<string> {
     const account = this.cache.accounts.get(accountId);
     if (!account) return 'add the account again with `roster account add`';
-    if (account.provider === 'canvas') {
-      return `create a new access token under Account → Settings → Approved Integrations in Canvas, then add it with \`${canvasAddCommand(account.baseUrl)}\``;
-    }
     let stored: StoredCredentials | null;
     try {
       stored = account.user ? await this.vault.load(vaultKeyOfAccount(account)) : null;
     } catch {
       stored = null;
+    }
+    if (account.provider === 'canvas') {
+      if (stored?.provider === 'canvas' && stored.clientId) return `sign in again with \`${canvasLoginCommand(account.baseUrl, stored.clientId)}\``;
+      return `create a new access token under Account → Settings → Approved Integrations in Canvas, then add it with \`${canvasAddCommand(account.baseUrl)}\``;
     }
     const credentials = stored?.provider === undefined ? stored : null;
     const key = credentials?.consumerKey ?? 'KEY';
@@ -329,17 +392,54 @@ export class AccountService {
         `the keychain entry of account "${account.name}" holds credentials of another LMS than ${account.provider}; add them again with \`${addAgain}\``,
       );
     }
-    return this.lmsProvider(account.baseUrl, credentials);
+    return this.lmsProvider(account.baseUrl, credentials, vaultKeyOfAccount(account));
   }
 
-  /** The provider for an LMS at `baseUrl` signed with `credentials`, whose kind says which LMS it is. */
-  private lmsProvider(baseUrl: string, credentials: StoredCredentials): LmsProvider {
-    if (credentials.provider === 'canvas') return this.canvas(baseUrl, credentials);
+  /**
+   * The provider for an LMS at `baseUrl` signed with `credentials`, whose kind says which LMS it is; `vaultKey` is where
+   * they are kept (absent while they are being checked, before they are saved).
+   */
+  private lmsProvider(baseUrl: string, credentials: StoredCredentials, vaultKey?: string): LmsProvider {
+    if (credentials.provider === 'canvas') return this.canvas(baseUrl, credentials, vaultKey);
     return new SchoologyProvider(this.client(baseUrl, credentials));
   }
 
-  private canvas(baseUrl: string, credentials: CanvasCredentials): LmsProvider {
-    return createCanvasProvider({ baseUrl, token: credentials.token, ...(this.canvasTransport ? { transport: this.canvasTransport } : {}) });
+  /**
+   * A Canvas account's provider. An OAuth2 sign-in's token renews itself from its refresh token when Canvas says it
+   * expired, and each new access token goes back into the keychain entry; a personal token is used as it is. Pushes
+   * go through SIS imports when the user may run them (canvas-provider.ts decides).
+   */
+  private canvas(baseUrl: string, credentials: CanvasCredentials, vaultKey?: string): LmsProvider {
+    const { refreshToken, clientId, clientSecret } = credentials;
+    const token =
+      refreshToken && clientId && clientSecret
+        ? new RefreshingCanvasToken({
+            baseUrl,
+            key: { clientId, clientSecret },
+            accessToken: credentials.token,
+            refreshToken,
+            signInAgain: canvasLoginCommand(baseUrl, clientId),
+            ...(this.canvasTransport ? { transport: this.canvasTransport } : {}),
+            ...(vaultKey ? { onRefresh: (renewed: { accessToken: string; expiresAt?: number }) => this.keepRenewedToken(vaultKey, refreshToken, renewed) } : {}),
+          })
+        : credentials.token;
+    return createCanvasProvider({ baseUrl, token, sisImport: 'auto', ...(this.canvasTransport ? { transport: this.canvasTransport } : {}) });
+  }
+
+  /**
+   * Writes a renewed access token into the account's keychain entry, unless the entry was replaced meanwhile (signed in
+   * again, or removed). A keychain that cannot be reached is no reason to fail the request that needed the token: the
+   * entry's refresh token does not change on renewal (§2.5), so the next start renews again.
+   */
+  private async keepRenewedToken(vaultKey: string, refreshToken: string, renewed: { accessToken: string; expiresAt?: number }): Promise<void> {
+    try {
+      const stored = await this.vault.load(vaultKey);
+      if (stored?.provider !== 'canvas' || stored.refreshToken !== refreshToken) return;
+      const { expiresAt: _old, ...rest } = stored;
+      await this.vault.save(vaultKey, { ...rest, token: renewed.accessToken, ...(renewed.expiresAt !== undefined ? { expiresAt: renewed.expiresAt } : {}) });
+    } catch (error) {
+      if (!(error instanceof VaultUnavailableError)) throw error;
+    }
   }
 
   private client(baseUrl: string, credentials: SchoologyCredentials): SchoologyClient {
@@ -366,6 +466,11 @@ function normalizeWebUrl(text: string): string {
 
 function providerOfCredentials(credentials: StoredCredentials): Provider {
   return credentials.provider === 'canvas' ? 'canvas' : 'schoology';
+}
+
+/** How staff sign a Canvas account in again with OAuth2; the client secret comes from stdin, never the command line. */
+function canvasLoginCommand(baseUrl: string, clientId: string): string {
+  return `roster account login canvas --base-url ${baseUrl} --client-id ${clientId} --client-secret-stdin`;
 }
 
 /** How staff add (or re-add) a Canvas account; the token comes from stdin, never the command line. */

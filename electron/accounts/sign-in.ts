@@ -1,11 +1,14 @@
 /**
- * "Sign in with Schoology": OAuth 1.0a three-legged, with the browser coming back to a loopback listener.
+ * Signing in through the user's browser with a loopback listener: "Sign in with Schoology" (OAuth 1.0a three-legged)
+ * and "Sign in with Canvas" (OAuth2 authorization code, lms-api-notes §2.5) share everything but the protocol.
  *
- *   1. a listener on 127.0.0.1 (a free port) and a one-time random `state`; the callback URL carries it
- *   2. a request token, with oauth_callback = that URL
+ *   1. a listener on 127.0.0.1 (a free port) and a one-time random `state`
+ *   2. the flow's `begin`: Schoology gets a request token with oauth_callback = the listener's URL carrying the state;
+ *      Canvas needs no call (redirect_uri = the listener's URL, state a parameter of its own)
  *   3. the school's authorize page (the caller opens it in the system browser, or prints it)
- *   4. the browser comes back: ?denied=… ends the attempt as denied; otherwise the request token (and verifier) is
- *      traded for an access token, and `complete` (AccountService) checks who it belongs to and stores it
+ *   4. the browser comes back with the state: the flow's `answer` says denied (Schoology ?denied=…, Canvas
+ *      ?error=access_denied), or trades what came back for an access token and has AccountService check who it
+ *      belongs to and store it
  *   5. the browser gets a small page saying it can be closed, and the listener closes
  *
  * A callback without the right state, or one arriving after the first, gets a small page saying so and changes
@@ -52,7 +55,7 @@ export class SignInError extends Error {
 export const CALLBACK_PATH = '/oauth/callback';
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
 
-/** What the flow needs from the LMS and the account store; AccountService provides it. */
+/** What the Schoology flow needs from the LMS and the account store; AccountService provides it. */
 export interface SignInSteps {
   requestToken(callbackUrl: string, signal: AbortSignal): Promise<OAuthToken>;
   authorizeUrl(requestToken: string, callbackUrl: string): string;
@@ -88,13 +91,31 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Starts the listener and gets the request token; resolves once the authorize URL is known. */
-export async function startSignIn(steps: SignInSteps, options: { timeoutMs?: number } = {}): Promise<SignInAttempt> {
+/** What the browser's answer came to, as the flow judged it. */
+export type CallbackOutcome =
+  | { account: AccountRecord }
+  /** The user refused at the school's page: the message for SignInError('denied'). */
+  | { denied: string }
+  /** The answer cannot be used (it does not match what this sign-in asked for): the message for SignInError('failed'). */
+  | { invalid: string };
+
+/** The protocol half of a loopback sign-in; startLoopbackSignIn does the listener, state, timeout and pages. */
+export interface LoopbackFlow {
+  /**
+   * Everything before the browser: resolves with the school's authorize URL. `redirectUri` is the listener's callback
+   * address; the browser must come back to it with `state` as a query parameter.
+   */
+  begin(listener: { redirectUri: string; state: string }, signal: AbortSignal): Promise<string>;
+  /** The browser came back with the right state: judge its query, and on success store the account. */
+  answer(params: URLSearchParams, signal: AbortSignal): Promise<CallbackOutcome>;
+}
+
+/** Starts the listener and runs the flow's first step; resolves once the authorize URL is known. */
+export async function startLoopbackSignIn(flow: LoopbackFlow, options: { timeoutMs?: number } = {}): Promise<SignInAttempt> {
   const state = randomBytes(24).toString('base64url');
   const abort = new AbortController();
   let settled = false;
   let callbackTaken = false;
-  let request: OAuthToken | null = null;
   let resolveResult!: (account: AccountRecord) => void;
   let rejectResult!: (error: SignInError) => void;
   const result = new Promise<AccountRecord>((resolve, reject) => {
@@ -141,24 +162,22 @@ export async function startSignIn(steps: SignInSteps, options: { timeoutMs?: num
       return;
     }
     callbackTaken = true;
-    if (url.searchParams.has('denied')) {
-      finish({ error: new SignInError('denied', "Sign-in was denied at the school's page; nothing was saved.") });
-      send(res, 200, 'Sign-in denied', 'Roster Desk was not given access; nothing was saved. You can close this tab.', closeServer);
-      return;
-    }
-    const token = url.searchParams.get('oauth_token');
-    if (request === null || (token !== null && token !== request.token)) {
-      const error = new SignInError('failed', 'The school sent back a different request token than the one this sign-in asked for; nothing was saved. Sign in again.');
-      finish({ error });
-      send(res, 400, 'Sign-in failed', `${error.message}`, closeServer);
-      return;
-    }
     try {
-      const access = await steps.accessToken(request, url.searchParams.get('oauth_verifier') ?? undefined, abort.signal);
-      const account = await steps.complete(access, abort.signal);
+      const outcome = await flow.answer(url.searchParams, abort.signal);
+      if ('denied' in outcome) {
+        finish({ error: new SignInError('denied', outcome.denied) });
+        send(res, 200, 'Sign-in denied', 'Roster Desk was not given access; nothing was saved. You can close this tab.', closeServer);
+        return;
+      }
+      if ('invalid' in outcome) {
+        const error = new SignInError('failed', outcome.invalid);
+        finish({ error });
+        send(res, 400, 'Sign-in failed', error.message, closeServer);
+        return;
+      }
       if (settled) throw (abort.signal.reason as Error) ?? new SignInError('cancelled', 'Sign-in was cancelled.');
-      finish({ account });
-      send(res, 200, 'Signed in', `Roster Desk is signed in as ${account.user?.name ?? account.name}. You can close this tab.`, closeServer);
+      finish(outcome);
+      send(res, 200, 'Signed in', `Roster Desk is signed in as ${outcome.account.user?.name ?? outcome.account.name}. You can close this tab.`, closeServer);
     } catch (cause) {
       const error =
         cause instanceof SignInError
@@ -174,7 +193,7 @@ export async function startSignIn(steps: SignInSteps, options: { timeoutMs?: num
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const callbackUrl = `http://127.0.0.1:${port}${CALLBACK_PATH}?state=${state}`;
+  const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
   const timer = setTimeout(() => {
@@ -183,8 +202,9 @@ export async function startSignIn(steps: SignInSteps, options: { timeoutMs?: num
   }, timeoutMs);
   timer.unref?.();
 
+  let authorizeUrl: string;
   try {
-    request = await steps.requestToken(callbackUrl, abort.signal);
+    authorizeUrl = await flow.begin({ redirectUri, state }, abort.signal);
   } catch (error) {
     settled = true;
     clearTimeout(timer);
@@ -193,11 +213,36 @@ export async function startSignIn(steps: SignInSteps, options: { timeoutMs?: num
   }
 
   return {
-    authorizeUrl: steps.authorizeUrl(request.token, callbackUrl),
+    authorizeUrl,
     result,
     cancel: () => {
       finish({ error: new SignInError('cancelled', 'Sign-in was cancelled; nothing was saved.') });
       closeServer();
     },
   };
+}
+
+/** "Sign in with Schoology": the three-legged steps on the loopback listener. */
+export function startSignIn(steps: SignInSteps, options: { timeoutMs?: number } = {}): Promise<SignInAttempt> {
+  let request: OAuthToken | null = null;
+  return startLoopbackSignIn(
+    {
+      async begin({ redirectUri, state }, signal) {
+        // Schoology's callback is one URL (oauth_callback), so the state travels inside it.
+        const callbackUrl = `${redirectUri}?state=${state}`;
+        request = await steps.requestToken(callbackUrl, signal);
+        return steps.authorizeUrl(request.token, callbackUrl);
+      },
+      async answer(params, signal) {
+        if (params.has('denied')) return { denied: "Sign-in was denied at the school's page; nothing was saved." };
+        const token = params.get('oauth_token');
+        if (request === null || (token !== null && token !== request.token)) {
+          return { invalid: 'The school sent back a different request token than the one this sign-in asked for; nothing was saved. Sign in again.' };
+        }
+        const access = await steps.accessToken(request, params.get('oauth_verifier') ?? undefined, signal);
+        return { account: await steps.complete(access, signal) };
+      },
+    },
+    options,
+  );
 }

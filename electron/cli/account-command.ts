@@ -7,7 +7,7 @@ import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../db/accounts-repo';
 import { VaultUnavailableError } from '../vault/credential-vault';
 import { normalizeBaseUrl, normalizeCanvasBaseUrl } from '../accounts/account-name';
-import { SignInError } from '../accounts/sign-in';
+import { SignInError, type SignInAttempt } from '../accounts/sign-in';
 import { parseCommand, splitCommand, withContext } from './cli-context';
 import { CliExit, EXIT } from './exit-codes';
 import { plural, printJson, printLine, printTable } from './output';
@@ -16,6 +16,7 @@ import { UsageError } from './usage-error';
 const ADD_USAGE = 'account add schoology --base-url URL --key KEY --secret-stdin';
 const ADD_CANVAS_USAGE = 'account add canvas --base-url URL --token-stdin';
 const LOGIN_USAGE = 'account login schoology --base-url URL --web-url URL --key KEY --secret-stdin [--timeout SECONDS]';
+const LOGIN_CANVAS_USAGE = 'account login canvas --base-url URL --client-id ID --client-secret-stdin [--timeout SECONDS]';
 
 export async function runAccount(args: string[]): Promise<number> {
   const { command: sub, args: rest } = splitCommand(args);
@@ -119,37 +120,39 @@ function printAdded(accounts: AccountService, account: AccountRecord, json: bool
   printLine(`${secret} is in the OS keychain. Next: roster pull${accounts.list().length > 1 ? ` --account ${account.name}` : ''}`);
 }
 
+const LOGIN_OPTIONS = {
+  'base-url': { type: 'string' },
+  'web-url': { type: 'string' },
+  key: { type: 'string' },
+  'secret-stdin': { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  timeout: { type: 'string' },
+} as const;
+
+type LoginValues = ReturnType<typeof parseCommand<typeof LOGIN_OPTIONS>>['values'];
+
 /**
  * Three-legged "Sign in with Schoology": prints the school's authorize URL (stdout, the URL alone on its line, so a
  * script can read it; the explanation goes to stderr), waits for the browser to come back, and stores the access token
  * in the keychain. Signing in again to an account replaces its credentials (the way back after a token expired).
  */
 async function login(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(
-    'account login',
-    args,
-    {
-      'base-url': { type: 'string' },
-      'web-url': { type: 'string' },
-      key: { type: 'string' },
-      'secret-stdin': { type: 'boolean' },
-      timeout: { type: 'string' },
-    },
-    { names: ['PROVIDER'] },
-  );
-  if (positionals[0] !== 'schoology') throw new UsageError(`account login: only schoology accounts can sign in, got "${positionals[0]}" (${LOGIN_USAGE})`);
+  const { values, positionals } = parseCommand('account login', args, LOGIN_OPTIONS, { names: ['PROVIDER'] });
+  if (positionals[0] === 'canvas') return loginCanvas(values);
+  if (positionals[0] !== 'schoology') {
+    throw new UsageError(`account login: the provider is schoology or canvas, got "${positionals[0]}" (${LOGIN_USAGE}, or ${LOGIN_CANVAS_USAGE})`);
+  }
+  if (values['client-id'] !== undefined || values['client-secret-stdin']) {
+    throw new UsageError(`account login: --client-id and --client-secret-stdin are for canvas; schoology signs in with the app's key and secret (${LOGIN_USAGE})`);
+  }
   if (!values['base-url']) throw new UsageError(`account login: --base-url is required (${LOGIN_USAGE})`);
   if (!values['web-url']) throw new UsageError(`account login: --web-url is required, the school's Schoology address (${LOGIN_USAGE})`);
   if (!values.key) throw new UsageError(`account login: --key is required (${LOGIN_USAGE})`);
   if (!values['secret-stdin']) {
     throw new UsageError('account login: the consumer secret is read from stdin only; pass --secret-stdin and pipe or paste it in');
   }
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    const seconds = Number(values.timeout);
-    if (!Number.isInteger(seconds) || seconds < 1) throw new UsageError(`account login: --timeout takes whole seconds, got "${values.timeout}"`);
-    timeoutMs = seconds * 1000;
-  }
+  const timeoutMs = timeoutOf(values);
   let baseUrl: string;
   try {
     baseUrl = normalizeBaseUrl(values['base-url']);
@@ -165,29 +168,74 @@ async function login(args: string[]): Promise<number> {
     // No keychain: stop before the LMS or the browser is involved, since the token could not be kept.
     await accounts.vault.check();
     const attempt = await accounts.beginSignIn({ baseUrl, webUrl, consumerKey, consumerSecret }, timeoutMs === undefined ? {} : { timeoutMs });
-    const stop = () => attempt.cancel();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    try {
-      process.stderr.write("roster: open this address in a browser and allow Roster Desk at your school's page; waiting for the answer (Ctrl+C to cancel):\n");
-      // With --json stdout carries only the one JSON document at the end.
-      if (json) process.stderr.write(`${attempt.authorizeUrl}\n`);
-      else printLine(attempt.authorizeUrl);
-      let account: AccountRecord;
-      try {
-        account = await attempt.result;
-      } catch (error) {
-        if (error instanceof SignInError) throw new CliExit(EXIT.error, error.message);
-        throw error;
-      }
-      if (json) printJson(accountJson(account));
-      else printLine(`Signed in as ${account.user?.name ?? '?'} at ${new URL(account.baseUrl).host} (account ${account.name})`);
-      return EXIT.ok;
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
+    return awaitSignIn(attempt, json, "roster: open this address in a browser and allow Roster Desk at your school's page; waiting for the answer (Ctrl+C to cancel):");
   });
+}
+
+/**
+ * "Sign in with Canvas" (OAuth2 authorization code, lms-api-notes §2.5) with the developer key's client ID and secret
+ * (the secret from stdin only): prints Canvas's authorize URL like the Schoology login, waits for the browser to come
+ * back to 127.0.0.1, and keeps the access and refresh tokens in the keychain; the access token is renewed when it expires.
+ */
+async function loginCanvas(values: LoginValues): Promise<number> {
+  if (values['web-url'] !== undefined || values.key !== undefined || values['secret-stdin']) {
+    throw new UsageError(`account login: canvas signs in with a developer key's client ID and secret, not --web-url, --key or --secret-stdin (${LOGIN_CANVAS_USAGE})`);
+  }
+  if (!values['base-url']) throw new UsageError(`account login: --base-url is required, the Canvas address, e.g. https://school.instructure.com (${LOGIN_CANVAS_USAGE})`);
+  const clientId = values['client-id']?.trim();
+  if (!clientId) throw new UsageError(`account login: --client-id is required, the developer key's ID (${LOGIN_CANVAS_USAGE})`);
+  if (!/^\d+$/.test(clientId)) throw new UsageError(`account login: --client-id is the developer key's number, e.g. 10000000000001; got "${clientId}"`);
+  if (!values['client-secret-stdin']) {
+    throw new UsageError('account login: the client secret is read from stdin only; pass --client-secret-stdin and pipe or paste it in');
+  }
+  const timeoutMs = timeoutOf(values);
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeCanvasBaseUrl(values['base-url']);
+  } catch (error) {
+    throw new UsageError(`account login: --base-url ${(error as Error).message}`);
+  }
+  const clientSecret = (await readSecret('Client secret')).trim();
+  if (!clientSecret) throw new UsageError("account login: stdin held no client secret; pipe the developer key's secret in (e.g. from a password manager)");
+
+  return withContext(values, async ({ accounts, json }) => {
+    await accounts.vault.check();
+    const attempt = await accounts.beginCanvasSignIn({ baseUrl, clientId, clientSecret }, timeoutMs === undefined ? {} : { timeoutMs });
+    return awaitSignIn(attempt, json, 'roster: open this address in a browser and authorize Roster Desk in Canvas; waiting for the answer (Ctrl+C to cancel):');
+  });
+}
+
+function timeoutOf(values: LoginValues): number | undefined {
+  if (values.timeout === undefined) return undefined;
+  const seconds = Number(values.timeout);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new UsageError(`account login: --timeout takes whole seconds, got "${values.timeout}"`);
+  return seconds * 1000;
+}
+
+/** Prints the authorize URL (stdout alone, or stderr with --json), waits for the answer, says who signed in. */
+async function awaitSignIn(attempt: SignInAttempt, json: boolean, explanation: string): Promise<number> {
+  const stop = () => attempt.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    process.stderr.write(`${explanation}\n`);
+    // With --json stdout carries only the one JSON document at the end.
+    if (json) process.stderr.write(`${attempt.authorizeUrl}\n`);
+    else printLine(attempt.authorizeUrl);
+    let account: AccountRecord;
+    try {
+      account = await attempt.result;
+    } catch (error) {
+      if (error instanceof SignInError) throw new CliExit(EXIT.error, error.message);
+      throw error;
+    }
+    if (json) printJson(accountJson(account));
+    else printLine(`Signed in as ${account.user?.name ?? '?'} at ${new URL(account.baseUrl).host} (account ${account.name})`);
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 async function list(args: string[]): Promise<number> {

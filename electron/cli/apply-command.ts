@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { AccountRecord } from '../db/accounts-repo';
 import { parseCommand, withContext } from './cli-context';
-import { EditLineError, parseEditLine } from './edit-lines';
+import { checkForProvider, EditLineError, parseEditLine } from './edit-lines';
 import { queueEdits, type NumberedEdit } from './edit-queue';
 import { editResultJson } from './edit-commands';
 import { plural, printJson, printLine } from './output';
@@ -23,7 +23,7 @@ export async function runApply(args: string[]): Promise<number> {
     const account = context.account();
     const queued = edits.length === 0 ? [] : await queueEdits(context, account.id, ofAccount(edits, account, origin));
     if (context.json) {
-      printJson(queued.map(editResultJson));
+      printJson(queued.map((q) => editResultJson(q, account.provider)));
       return 0;
     }
     const count = (outcome: string) => queued.filter((q) => q.result.outcome === outcome).length;
@@ -37,13 +37,17 @@ export async function runApply(args: string[]): Promise<number> {
   });
 }
 
-/** The edits with each realm checked to be of the account's LMS (parseRealmArg), or an error naming the line. */
+/**
+ * The edits with each realm checked to be of the account's LMS (parseRealmArg) and each role and status one that LMS
+ * can hold, or an error naming the line.
+ */
 function ofAccount(edits: NumberedEdit[], account: AccountRecord, source: string): NumberedEdit[] {
   return edits.map(({ line, edit }) => {
     try {
+      checkForProvider(edit, account.provider);
       return { line, edit: { ...edit, realm: parseRealmArg(edit.realm, account) } };
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof UsageError) && !(error instanceof EditLineError)) throw error;
       throw new Error(`${source} line ${line ?? '?'}: ${error.message}; nothing was queued`, { cause: error });
     }
   });

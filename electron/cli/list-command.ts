@@ -1,12 +1,15 @@
 /**
- * `roster list REALM [--status N] [--role admin|member] [--search TEXT]`: the roster as it will be after sync — the
- * cached server state with unsynced edits laid over it and marked. Works offline: it reads only the cache.
+ * `roster list REALM [--status N] [--role admin|member|ROLE] [--search TEXT]`: the roster as it will be after sync —
+ * the cached server state with unsynced edits laid over it and marked. Works offline: it reads only the cache. A
+ * Canvas realm's ROLE and STATUS columns use Canvas's words (Student, TA; Concluded), the numbers staying the same.
  */
 import { realmIdOf } from '../db/realms-repo';
 import type { RosterRow } from '../../shared/api';
-import { ROLES, isAdminRole, statusLabel } from '../../shared/domain/roles';
+import type { Provider } from '../../shared/domain/provider';
+import { ROLES, isAdminRole, type Role } from '../../shared/domain/roles';
 import { parseCommand, withContext, type CliContext } from './cli-context';
 import { plural, printJson, printLine, printTable, shortId } from './output';
+import { isRole, roleCell, ROLE_WORDS, statusCell } from './provider-words';
 import { parseRealmArg } from './realm-arg';
 import { adminOf, parseStatus, schoologyFields, statusesShownAs, statusNumberOf, type SchoologyFields } from './schoology-values';
 import { UsageError } from './usage-error';
@@ -30,6 +33,8 @@ export interface ListedEnrollment {
   school_uid: string;
   name_display: string;
   admin: 0 | 1;
+  /** The unified role (student, teacher, ta, designer, observer), which admin alone cannot tell for Canvas. */
+  role: Role;
   status: number | null;
   pending: ListedPending | null;
 }
@@ -42,13 +47,9 @@ export async function runList(args: string[]): Promise<number> {
     { names: ['REALM'] },
   );
   const statuses = values.status === undefined ? undefined : statusesShownAs(parseStatus(values.status));
-  if (values.role !== undefined && values.role !== 'admin' && values.role !== 'member') {
-    throw new UsageError(`--role must be admin or member, got "${values.role}"`);
-  }
-  const roles = values.role === undefined ? undefined : ROLES.filter((role) => isAdminRole(role) === (values.role === 'admin'));
-
   return withContext(values, async (context) => {
     const account = context.account();
+    const roles = rolesOf(values.role, account.provider);
     const accountId = account.id;
     const key = parseRealmArg(positionals[0] as string, account);
     const realmId = realmIdOf(accountId, key);
@@ -69,7 +70,7 @@ export async function runList(args: string[]): Promise<number> {
       rows.push(...page.rows);
       if (page.rows.length < PAGE || rows.length >= page.total) break;
     }
-    const listed = rows.map((row) => listedOf(context, row));
+    const listed = rows.map((row) => listedOf(context, row, account.provider));
     if (context.json) {
       printJson(listed);
       return 0;
@@ -88,8 +89,8 @@ export async function runList(args: string[]): Promise<number> {
           item.uid,
           item.school_uid,
           item.name_display,
-          item.admin === 1 ? 'admin' : 'member',
-          `${item.status ?? '?'} ${statusLabel('schoology', row.status)}`,
+          roleCell(account.provider, row.role),
+          statusCell(account.provider, item.status, row.status),
           item.pending ? describePending(item.pending) : '',
         ];
       }),
@@ -100,7 +101,15 @@ export async function runList(args: string[]): Promise<number> {
   });
 }
 
-function listedOf({ cache }: CliContext, row: RosterRow): ListedEnrollment {
+/** `--role`: admin or member (either LMS); on a Canvas account also one of its roles (e.g. ta: the course's TAs). */
+function rolesOf(text: string | undefined, provider: Provider): Role[] | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'admin' || text === 'member') return ROLES.filter((role) => isAdminRole(role) === (text === 'admin'));
+  if (provider === 'canvas' && isRole(text)) return [text];
+  throw new UsageError(`--role must be admin or member${provider === 'canvas' ? ` (or ${ROLE_WORDS})` : ''}, got "${text}"`);
+}
+
+function listedOf({ cache }: CliContext, row: RosterRow, provider: Provider): ListedEnrollment {
   let pending: ListedPending | null = null;
   if (row.pending) {
     // The roster row names the op and which fields it sets; the values come from the op itself.
@@ -109,7 +118,7 @@ function listedOf({ cache }: CliContext, row: RosterRow): ListedEnrollment {
       id: row.pending.opId,
       kind: row.pending.kind,
       state: op?.state ?? row.pending.state,
-      fields: op && row.pending.kind !== 'remove' ? schoologyFields(op.fields) : {},
+      fields: op && row.pending.kind !== 'remove' ? schoologyFields(op.fields, provider) : {},
       error: op?.error ?? row.pending.error,
     };
   }
@@ -119,14 +128,19 @@ function listedOf({ cache }: CliContext, row: RosterRow): ListedEnrollment {
     school_uid: row.schoolUid,
     name_display: row.displayName,
     admin: adminOf(row.role),
+    role: row.role,
     status: statusNumberOf(row.status),
     pending,
   };
 }
 
-/** "enroll (queued)", "update status=2 (queued)", "remove (rejected: …)" — with the op id prefix to act on it. */
+/**
+ * "enroll (queued)", "update status=2 (queued)", "remove (rejected: …)" — with the op id prefix to act on it. A Canvas
+ * op names its role instead of the admin flag ("update role=ta").
+ */
 function describePending(pending: ListedPending): string {
   const fields = Object.entries(pending.fields)
+    .filter(([name]) => name !== (pending.fields.role !== undefined ? 'admin' : 'role'))
     .map(([name, value]) => `${name}=${String(value)}`)
     .join(' ');
   const kind = pending.kind === 'update' && fields ? `update ${fields}` : pending.kind;

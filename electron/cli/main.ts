@@ -6,6 +6,7 @@
 import { LmsError } from '../lms/lms-error';
 import { splitCommand } from './cli-context';
 import { CliExit, EXIT } from './exit-codes';
+import { CANVAS_STATUS_WORDS, ROLE_WORDS } from './provider-words';
 import { STATUS_WORDS } from './schoology-values';
 import { UsageError } from './usage-error';
 
@@ -49,6 +50,10 @@ Accounts:
                       school's Schoology address, e.g. https://district.schoology.com), waits up to 10 minutes for
                       the browser to come back to 127.0.0.1, then keeps the access token in the OS keychain; run it
                       again to sign in again after the token expired
+  account login canvas --base-url URL --client-id ID --client-secret-stdin [--timeout SECONDS]
+                      "Sign in with Canvas" (OAuth2): the same with a Canvas developer key's client ID and secret
+                      (stdin); keeps the access and refresh tokens in the OS keychain and renews the access token
+                      when it expires
   account list        the accounts of both LMSs; NAME is the API host[-port]-uid, e.g. api.schoology.com-45552,
                       school.instructure.com-17 or, for a local sandbox, 127.0.0.1-41234-45552
   account remove NAME remove the account, its keychain entry and its cached data (unsynced edits included)
@@ -57,19 +62,22 @@ Rosters (REALM is sections/ID or groups/ID for a Schoology account, courses/ID o
   realms              the cached realms (sections and groups; courses and sections)
   pull [REALM…]       fetch realms and rosters from the LMS (none named: every realm the account can see)
   list REALM [--status N] [--role admin|member] [--search TEXT]
-                      the roster with unsynced edits overlaid and marked
-  enroll REALM --uid UID [--admin] [--status N]
-  update REALM ID [--status N] [--admin 0|1]
+                      the roster with unsynced edits overlaid and marked (Canvas: --role ROLE too)
+  enroll REALM --uid UID [--admin] [--role ROLE] [--status N]
+  update REALM ID [--status N] [--admin 0|1] [--role ROLE]
   remove REALM ID     queue an edit (works offline); ID is the enrollment id \`list\` shows
   apply FILE|-        queue JSON-lines edits, all or none, e.g.
                         {"op":"enroll","realm":"sections/1","uid":"5","admin":0,"status":1}
                         {"op":"update","realm":"sections/1","id":"7","status":2}
+                        {"op":"update","realm":"courses/101","id":"1009","role":"ta"}
                         {"op":"remove","realm":"sections/1","id":"7"}
   pending             queued, rejected and conflicting edits
   resolve OP --keep-mine|--take-theirs
                       settle a conflict (OP: the op id, or the short id \`pending\` shows)
   sync [--dry-run]    push the queued edits, then refresh the touched realms; --dry-run prints the request plan
-  Status N: ${STATUS_WORDS}.
+  Status N: ${STATUS_WORDS};
+            for a Canvas account ${CANVAS_STATUS_WORDS}.
+  ROLE: ${ROLE_WORDS} (instead of --admin; ta, designer and observer are Canvas roles).
 
 Files:
   export REALM… --out FILE [--format plain|oneroster|canvas-sis|schoology] [--excel] [--without-pending]

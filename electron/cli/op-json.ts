@@ -5,6 +5,7 @@
 import type { Cache } from '../db/cache';
 import type { OutboxOp } from '../db/outbox-repo';
 import type { HeldConflict } from '../sync/outbox';
+import type { Provider } from '../../shared/domain/provider';
 import { adminOf, schoologyFields, schoologyFieldName, schoologyValue, statusNumberOf, type SchoologyFields } from './schoology-values';
 import { shortId } from './output';
 
@@ -41,6 +42,11 @@ export function realmKeyOf(op: Pick<OutboxOp, 'accountId' | 'realmId'>): string 
 }
 
 export function opJson(op: OutboxOp): OpJson {
+  return opJsonFor(op, undefined);
+}
+
+/** opJson for an account whose LMS the caller knows: for Canvas the fields name the role as well. */
+export function opJsonFor(op: OutboxOp, provider: Provider | undefined): OpJson {
   return {
     id: op.id,
     kind: op.kind,
@@ -48,7 +54,7 @@ export function opJson(op: OutboxOp): OpJson {
     realm: realmKeyOf(op),
     enrollment_id: op.enrollmentId,
     uid: op.userId,
-    fields: op.kind === 'remove' ? {} : schoologyFields(op.fields),
+    fields: op.kind === 'remove' ? {} : schoologyFields(op.fields, provider),
     attempts: op.attempts,
     error: op.error,
   };
@@ -65,11 +71,11 @@ function serverRowOf(cache: Cache, op: OutboxOp): HeldOpJson['server'] {
   return row ? { id: row.enrollmentId, admin: adminOf(row.role), status: statusNumberOf(row.status) } : null;
 }
 
-export function rejectedJson(cache: Cache, op: OutboxOp): HeldOpJson {
-  return { ...opJson(op), reason: op.error ?? 'rejected by the LMS', server: serverRowOf(cache, op) };
+export function rejectedJson(cache: Cache, op: OutboxOp, provider?: Provider): HeldOpJson {
+  return { ...opJsonFor(op, provider), reason: op.error ?? 'rejected by the LMS', server: serverRowOf(cache, op) };
 }
 
-export function conflictJson(cache: Cache, op: OutboxOp & { conflicts: HeldConflict[] }): ConflictOpJson {
+export function conflictJson(cache: Cache, op: OutboxOp & { conflicts: HeldConflict[] }, provider?: Provider): ConflictOpJson {
   const conflicts = op.conflicts.map((c) => ({
     field: schoologyFieldName(c.field),
     mine: schoologyValue(c.field, c.mine),
@@ -82,13 +88,16 @@ export function conflictJson(cache: Cache, op: OutboxOp & { conflicts: HeldConfl
         : `the LMS has ${c.field} ${String(c.theirs)} where you set ${String(c.mine)}`,
     )
     .join('; ');
-  return { ...opJson(op), reason: reason || (op.error ?? 'in conflict with the LMS'), server: serverRowOf(cache, op), conflicts };
+  return { ...opJsonFor(op, provider), reason: reason || (op.error ?? 'in conflict with the LMS'), server: serverRowOf(cache, op), conflicts };
 }
 
-/** "enroll uid 5 in sections/1 admin=0 status=1", "remove enrollment 7 from sections/1": for sentences and tables. */
+/**
+ * "enroll uid 5 in sections/1 admin=0 status=1", "remove enrollment 7 from sections/1" (a Canvas op shows its role:
+ * "role=ta status=1"): for sentences and tables.
+ */
 export function describeOp(op: OpJson): string {
   const fields = Object.entries(op.fields)
-    .filter(([name]) => name === 'admin' || name === 'status')
+    .filter(([name]) => (op.fields.role !== undefined ? name === 'role' : name === 'admin') || name === 'status')
     .map(([name, value]) => ` ${name}=${String(value)}`)
     .join('');
   switch (op.kind) {

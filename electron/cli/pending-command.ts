@@ -4,17 +4,18 @@
  */
 import { Outbox } from '../sync/outbox';
 import { parseCommand, withContext } from './cli-context';
-import { conflictJson, describeOp, opJson, opLabel, rejectedJson } from './op-json';
+import { conflictJson, describeOp, opJsonFor, opLabel, rejectedJson } from './op-json';
 import { plural, printJson, printLine, printTable } from './output';
 
 export async function runPending(args: string[]): Promise<number> {
   const { values } = parseCommand('pending', args, {}, { names: [] });
   return withContext(values, async ({ cache, json, account }) => {
-    const { id } = account();
+    const { id, provider } = account();
     const view = new Outbox(cache).pending(id);
-    const queued = [...view.queued, ...view.inFlight].sort((a, b) => a.seq - b.seq).map(opJson);
-    const rejected = view.rejected.map((op) => rejectedJson(cache, op));
-    const conflicts = view.conflicts.map((op) => conflictJson(cache, op));
+    // A Canvas account's ops name their role too (a TA and a teacher are both admin 1).
+    const queued = [...view.queued, ...view.inFlight].sort((a, b) => a.seq - b.seq).map((op) => opJsonFor(op, provider));
+    const rejected = view.rejected.map((op) => rejectedJson(cache, op, provider));
+    const conflicts = view.conflicts.map((op) => conflictJson(cache, op, provider));
     if (json) {
       printJson({ queued, rejected, conflicts });
       return 0;

@@ -2,6 +2,7 @@
 import { pullAccount } from '../sync/pull';
 import { parseCommand, withContext } from './cli-context';
 import { plural, printJson, printLine } from './output';
+import { REALM_NOUNS } from './provider-words';
 import { parseRealmArg } from './realm-arg';
 
 export async function runPull(args: string[]): Promise<number> {
@@ -20,7 +21,10 @@ export async function runPull(args: string[]): Promise<number> {
     });
     if (progress) process.stderr.write('\n');
     if (json) printJson(summary);
-    else printLine(`Pulled ${plural(summary.realms, 'section or group', 'sections and groups')}: ${plural(summary.enrollments, 'enrollment')}.`);
+    else {
+      const nouns = REALM_NOUNS[chosen.provider];
+      printLine(`Pulled ${plural(summary.realms, nouns.one, nouns.many)}: ${plural(summary.enrollments, 'enrollment')}.`);
+    }
     return 0;
   });
 }

@@ -88,6 +88,8 @@ async function runCanvasSandbox(values: { port?: string; seed?: string; faults?:
       `${sandbox.store.countEnrollments()} enrollments; the API is under ${sandbox.url}/api/v1. The token belongs to user ` +
       `${TOKEN_USER_ID} "${sandbox.store.getUser(TOKEN_USER_ID)?.name ?? ''}", a root-account admin. Press Ctrl+C to stop.`,
   );
+  // For `roster account login canvas` against the sandbox: its authorize page is ${url}/login/oauth2/auth.
+  console.error(`OAuth2 developer key: client_id=${sandbox.oauthClient.id} client_secret=${sandbox.oauthClient.secret}`);
   await stopped;
   await sandbox.close();
   return 0;

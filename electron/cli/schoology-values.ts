@@ -14,6 +14,7 @@ import {
   type SchoologyStatus,
   type Status,
 } from '../../shared/domain/roles';
+import type { Provider } from '../../shared/domain/provider';
 import { UsageError } from './usage-error';
 
 /** Statuses for `--status N` and the `status` of an edit line; the CLI's help names them. */
@@ -51,15 +52,21 @@ export function statusesShownAs(n: SchoologyStatus): Status[] {
 
 export interface SchoologyFields {
   admin?: SchoologyAdmin;
+  /** For a Canvas account only: the role itself, which admin alone cannot tell (a TA and a teacher are both 1). */
+  role?: Role;
   status?: SchoologyStatus | null;
   access_code?: string;
   realm_kind?: 'section' | 'group';
 }
 
-/** An op's fields as the CLI prints them: admin/status numbers; an access-code join's code and realm kind. */
-export function schoologyFields(fields: OutboxFields & { realmKind?: 'section' | 'group' }): SchoologyFields {
+/**
+ * An op's fields as the CLI prints them: admin/status numbers (and, for a Canvas account, the role); an access-code
+ * join's code and realm kind.
+ */
+export function schoologyFields(fields: OutboxFields & { realmKind?: 'section' | 'group' }, provider?: Provider): SchoologyFields {
   const out: SchoologyFields = {};
   if (fields.role !== undefined) out.admin = adminOf(fields.role);
+  if (fields.role !== undefined && provider === 'canvas') out.role = fields.role;
   if (fields.status !== undefined) out.status = statusNumberOf(fields.status);
   if (fields.accessCode !== undefined) out.access_code = fields.accessCode;
   if (fields.realmKind !== undefined) out.realm_kind = fields.realmKind;

@@ -2,25 +2,32 @@
  * `roster sync [--dry-run]`: push the account's queued edits, then refresh the realms they touched. The exit code
  * tells a script what happened: 0 all done, 3 done but some edits rejected or in conflict (kept; see `roster
  * pending`), 4 the LMS could not be reached (every edit kept), 1 anything else. --dry-run prints the requests a sync
- * would send (one line each) without touching the network.
+ * would send (one line each) without touching the network. With several accounts (a Schoology and a Canvas one side
+ * by side) and no --account, a sync pushes each account in turn, each line naming its account; the exit code is the
+ * worst of theirs.
  */
+import type { AccountRecord } from '../db/accounts-repo';
 import type { OutboxOp } from '../db/outbox-repo';
 import { SyncEngine, type SyncProgress, type SyncReport } from '../sync/engine';
 import { Outbox } from '../sync/outbox';
 import type { PlannedRequest } from '../sync/planner';
-import { parseCommand, withContext } from './cli-context';
+import { parseCommand, withContext, type CliContext } from './cli-context';
 import { CliExit, EXIT } from './exit-codes';
-import { describeOp, opJson, opLabel } from './op-json';
+import { describeOp, opJsonFor, opLabel } from './op-json';
 import { plural, printJson, printLine } from './output';
 
 export async function runSync(args: string[]): Promise<number> {
   const { values } = parseCommand('sync', args, { 'dry-run': { type: 'boolean' } }, { names: [] });
-  return withContext(values, async ({ cache, accounts, json, account }) => {
-    const { id: accountId } = account();
+  return withContext(values, async (context) => {
+    const { cache, accounts, json, account } = context;
+    const all = accounts.list();
+    if (values.account === undefined && !values['dry-run'] && all.length > 1) return syncEach(context, all);
+    const chosen = account();
+    const accountId = chosen.id;
     const outbox = new Outbox(cache);
-    const engine = new SyncEngine({ cache, outbox, provider: (id) => accounts.providerFor(id), lockOwner: `roster-cli ${process.pid}` });
 
     if (values['dry-run']) {
+      const engine = new SyncEngine({ cache, outbox, provider: (id) => accounts.providerFor(id), lockOwner: `roster-cli ${process.pid}` });
       const plan = engine.plan(accountId);
       if (json) printJson(plan);
       else if (plan.length === 0) printLine('Nothing to send.');
@@ -28,26 +35,8 @@ export async function runSync(args: string[]): Promise<number> {
       return EXIT.ok;
     }
 
-    const progress = process.stderr.isTTY && !json;
-    const interrupted = new AbortController();
-    // Ctrl+C (or SIGTERM) stops the sync after the request under way, so the lock is released and the unsent edits are
-    // requeued; a second one quits at once, which is safe too (the next sync recovers), just less tidy.
-    const stop = () => {
-      if (interrupted.signal.aborted) process.exit(130);
-      interrupted.abort(new Error('interrupted'));
-      process.stderr.write('\nroster: stopping after the current request (press Ctrl+C again to quit at once)\n');
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    let report: SyncReport;
-    try {
-      report = await engine.sync(accountId, { signal: interrupted.signal, onProgress: progress ? showProgress : undefined });
-    } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
-    if (progress) process.stderr.write('\r\u001b[K');
-    if (interrupted.signal.aborted && report.outcome === 'failed') {
+    const { report, interrupted } = await push(context, accountId);
+    if (interrupted && report.outcome === 'failed') {
       if (json) printJson(report);
       throw new CliExit(EXIT.error, report.message ?? 'sync stopped; the unsent edits stay queued');
     }
@@ -60,20 +49,82 @@ export async function runSync(args: string[]): Promise<number> {
     }
     if (code === EXIT.error) throw new CliExit(code, failureMessage(report, hint));
     printLine(summaryOf(report));
-    const view = outbox.pending(accountId);
-    const held: Array<[string, OutboxOp]> = [
-      ...view.rejected.map((op): [string, OutboxOp] => ['rejected', op]),
-      ...view.conflicts.map((op): [string, OutboxOp] => ['conflict', op]),
-    ];
-    for (const [state, op] of held) {
-      // Ops held by an earlier run are listed too: each needs someone to act.
-      const why = state === 'rejected' ? (op.error ?? 'rejected by the LMS') : 'the LMS changed it too';
-      printLine(`  ${state} ${opLabel(op)}: ${describeOp(opJson(op))}: ${why}`);
-    }
-    if (held.length > 0) printLine('Kept. See `roster pending`; settle them with `roster resolve OP --keep-mine|--take-theirs`.');
+    printHeld(outbox, chosen, '');
     if (code === EXIT.unreachable) process.stderr.write(`roster: ${report.message ?? 'the LMS could not be reached'}; the unsent edits are kept, nothing was lost\n`);
     return code;
   });
+}
+
+/** One account's push, stoppable by Ctrl+C (or SIGTERM) after the request under way. */
+async function push({ cache, accounts, json }: CliContext, accountId: string): Promise<{ report: SyncReport; interrupted: boolean }> {
+  const outbox = new Outbox(cache);
+  const engine = new SyncEngine({ cache, outbox, provider: (id) => accounts.providerFor(id), lockOwner: `roster-cli ${process.pid}` });
+  const progress = process.stderr.isTTY && !json;
+  const interrupted = new AbortController();
+  // Ctrl+C (or SIGTERM) stops the sync after the request under way, so the lock is released and the unsent edits are
+  // requeued; a second one quits at once, which is safe too (the next sync recovers), just less tidy.
+  const stop = () => {
+    if (interrupted.signal.aborted) process.exit(130);
+    interrupted.abort(new Error('interrupted'));
+    process.stderr.write('\nroster: stopping after the current request (press Ctrl+C again to quit at once)\n');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  let report: SyncReport;
+  try {
+    report = await engine.sync(accountId, { signal: interrupted.signal, onProgress: progress ? showProgress : undefined });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (progress) process.stderr.write('\r\u001b[K');
+  return { report, interrupted: interrupted.signal.aborted };
+}
+
+/** Rejected and conflicting edits, each needing someone to act (held by an earlier run too), `prefix` before each line. */
+function printHeld(outbox: Outbox, { id: accountId, provider }: Pick<AccountRecord, 'id' | 'provider'>, prefix: string): void {
+  const view = outbox.pending(accountId);
+  const held: Array<[string, OutboxOp]> = [
+    ...view.rejected.map((op): [string, OutboxOp] => ['rejected', op]),
+    ...view.conflicts.map((op): [string, OutboxOp] => ['conflict', op]),
+  ];
+  for (const [state, op] of held) {
+    const why = state === 'rejected' ? (op.error ?? 'rejected by the LMS') : 'the LMS changed it too';
+    printLine(`${prefix}  ${state} ${opLabel(op)}: ${describeOp(opJsonFor(op, provider))}: ${why}`);
+  }
+  if (held.length > 0) printLine(`${prefix}Kept. See \`roster pending\`; settle them with \`roster resolve OP --keep-mine|--take-theirs\`.`);
+}
+
+/** How bad an exit code is, so several accounts' syncs end with the worst: failed, unreachable, held, done. */
+const SEVERITY: Record<number, number> = { [EXIT.ok]: 0, [EXIT.held]: 1, [EXIT.unreachable]: 2, [EXIT.error]: 3 };
+
+/**
+ * Every account in turn, one line each ("NAME: Pushed …"); an account that fails says why on stderr and the others
+ * still go. --json: [{account, …report}].
+ */
+async function syncEach(context: CliContext, all: readonly AccountRecord[]): Promise<number> {
+  const outbox = new Outbox(context.cache);
+  const reports: Array<{ account: string } & SyncReport> = [];
+  let worst: number = EXIT.ok;
+  for (const { id, name, provider } of all) {
+    const { report, interrupted } = await push(context, id);
+    reports.push({ account: name, ...report });
+    const code = interrupted && report.outcome === 'failed' ? EXIT.error : exitCodeOf(report);
+    if ((SEVERITY[code] ?? 0) > (SEVERITY[worst] ?? 0)) worst = code;
+    if (!context.json) {
+      if (code === EXIT.error) {
+        const hint = report.outcome === 'unauthorized' ? await context.accounts.signInAgainHint(id) : '';
+        process.stderr.write(`roster: ${name}: ${failureMessage(report, hint)}\n`);
+      } else {
+        printLine(`${name}: ${summaryOf(report)}`);
+        printHeld(outbox, { id, provider }, `${name}: `);
+        if (code === EXIT.unreachable) process.stderr.write(`roster: ${name}: ${report.message ?? 'the LMS could not be reached'}; the unsent edits are kept, nothing was lost\n`);
+      }
+    }
+    if (interrupted) break;
+  }
+  if (context.json) printJson(reports);
+  return worst;
 }
 
 function exitCodeOf(report: SyncReport): number {

@@ -26,6 +26,11 @@ export interface CachedEnrollment {
   role: Role;
   status: Status;
   provider: Provider;
+  /**
+   * The server's version of the enrollment: Canvas's updated_at as the record holds it; null for Schoology (which
+   * keeps no such stamp) and for a record whose values the cache set itself after a push (see applyServerFields).
+   */
+  version: string | null;
   source: EnrollmentSource['record'];
 }
 
@@ -54,7 +59,7 @@ export interface SnapshotResult {
 }
 
 /** An enrollment's identity and editable values, without its record: what an edit is checked against. */
-export type EnrollmentState = Pick<CachedEnrollment, 'enrollmentId' | 'userId' | 'role' | 'status'>;
+export type EnrollmentState = Pick<CachedEnrollment, 'enrollmentId' | 'userId' | 'role' | 'status' | 'version'>;
 
 /** What `people` stores about someone: an Enrollment of theirs will do, or a user looked up by id. */
 export type KnownPerson = Pick<Enrollment, 'userId' | 'schoolUid' | 'name' | 'pictureUrl'>;
@@ -129,8 +134,11 @@ const SQL = {
     RETURNING enrollment_count`,
   listRealm: `SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? ORDER BY e.sort_key, e.user_id`,
   get: `SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? AND e.enrollment_id = ?`,
-  states: `SELECT enrollment_id AS enrollmentId, user_id AS userId, role, status FROM enrollments
-    WHERE realm_no = (SELECT no FROM realms WHERE id = ?)`,
+  // The version is read out of the stored record (no column of its own: one more migration for one field); CASE
+  // spares a Schoology realm the JSON parse, since its records hold no stamp.
+  states: `SELECT e.enrollment_id AS enrollmentId, e.user_id AS userId, e.role, e.status,
+      CASE r.provider WHEN 'canvas' THEN nullif(json_extract(e.source, '$.updated_at'), '') END AS version
+    FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ?`,
   // A scan of one realm's roster (no user index: see the migration); hundreds of rows at most.
   byUser: `
     SELECT ${ENROLLMENT_COLUMNS} FROM realms r JOIN enrollments e ON e.realm_no = r.no WHERE r.id = ? AND e.user_id = ?
@@ -209,7 +217,14 @@ export function nameKeysOf(n: SearchedNames): { sortKey: string; searchKey: stri
   return { sortKey, searchKey };
 }
 
+/** Canvas's updated_at of a record, or null (see CachedEnrollment.version). */
+function versionOf(provider: Provider, record: Record<string, unknown>): string | null {
+  const stamp = provider === 'canvas' ? record.updated_at : null;
+  return typeof stamp === 'string' && stamp !== '' ? stamp : null;
+}
+
 function toCached(realmId: string, row: EnrollmentRow): CachedEnrollment {
+  const source = JSON.parse(row.source) as EnrollmentSource['record'];
   return {
     realmId,
     enrollmentId: row.enrollment_id,
@@ -221,7 +236,8 @@ function toCached(realmId: string, row: EnrollmentRow): CachedEnrollment {
     role: row.role,
     status: row.status,
     provider: row.provider,
-    source: JSON.parse(row.source) as EnrollmentSource['record'],
+    version: versionOf(row.provider, source),
+    source,
   };
 }
 
@@ -398,6 +414,10 @@ export class EnrollmentsRepo {
     } else {
       source.type = roleToCanvas(role);
       source.enrollment_state = statusToCanvas(status);
+      // The push gave the enrollment a new updated_at that the cache does not know: the old stamp would claim these
+      // values are what the user saw at that version. Unknown until the next read (an edit made meanwhile records no
+      // version, and the engine compares its values instead).
+      source.updated_at = null;
     }
     const realm = this.requireRealm(realmId);
     this.stmt.setFields.run({ realmNo: realm.no, enrollmentId, role, status, source: JSON.stringify(source) });

@@ -13,6 +13,15 @@ export interface OutboxFields extends Partial<EnrollmentFields> {
   realmKind?: 'section' | 'group';
 }
 
+/**
+ * What the user saw when making an edit: the role/status, and for Canvas the enrollment's updated_at as the cache held
+ * it (`version`), so the engine can tell whether the server changed the enrollment since (conflict-check.ts). Kept in
+ * the base JSON, so ops queued before versions existed (no `version`) read as they always did.
+ */
+export interface OpBase extends Partial<EnrollmentFields> {
+  version?: string;
+}
+
 export interface OutboxOp {
   id: string;
   /** Order of creation; never reused, so "apply in seq order" holds across deletions. */
@@ -25,8 +34,8 @@ export interface OutboxOp {
   /** The person the op is about: given for enrolls, taken from the cached enrollment for updates and removes. */
   userId: string | null;
   fields: OutboxFields;
-  /** The role/status the user saw when making the edit, i.e. what the server is expected to hold; null = no enrollment. */
-  base: Partial<EnrollmentFields> | null;
+  /** What the user saw when making the edit, i.e. what the server is expected to hold; null = no enrollment. */
+  base: OpBase | null;
   state: OutboxState;
   error: string | null;
   /** How often the op was sent; > 0 means it may have reached the server even if no answer came back. */
@@ -44,7 +53,7 @@ export interface NewOutboxOp {
   enrollmentId?: string | null;
   userId?: string | null;
   fields?: OutboxFields;
-  base?: Partial<EnrollmentFields> | null;
+  base?: OpBase | null;
 }
 
 /** A rewrite of an op's content in place (coalescing, narrowing, resolving); the id and seq stay. */
@@ -53,7 +62,7 @@ export interface OutboxOpChange {
   enrollmentId?: string | null;
   userId?: string | null;
   fields?: OutboxFields;
-  base?: Partial<EnrollmentFields> | null;
+  base?: OpBase | null;
   state?: OutboxState;
   error?: string | null;
   attempts?: number;
@@ -174,7 +183,7 @@ function toOp(row: OutboxRow): OutboxOp {
     enrollmentId: row.enrollment_id,
     userId: row.user_id,
     fields: JSON.parse(row.fields) as OutboxFields,
-    base: row.base === null ? null : (JSON.parse(row.base) as Partial<EnrollmentFields>),
+    base: row.base === null ? null : (JSON.parse(row.base) as OpBase),
     state: row.state,
     error: row.error,
     attempts: row.attempts,

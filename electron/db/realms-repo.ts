@@ -19,6 +19,7 @@ interface RealmRow {
   title: string;
   course_title: string;
   course_code: string;
+  course_sis_id: string;
   section_code: string;
   section_school_code: string;
   grading_periods: string;
@@ -32,19 +33,20 @@ interface RealmRow {
 // a newer one queued) and the roster shows them as one pending row.
 const SELECT = `
   SELECT r.id, r.account_id, r.key, r.provider, r.kind, r.remote_id, r.title, r.course_title, r.course_code,
-    r.section_code, r.section_school_code, r.grading_periods, r.pulled_at, r.enrollment_count,
+    r.course_sis_id, r.section_code, r.section_school_code, r.grading_periods, r.pulled_at, r.enrollment_count,
     (SELECT count(DISTINCT coalesce(o.user_id, o.id)) FROM outbox o WHERE o.realm_id = r.id) AS pending_count
   FROM realms r`;
 
 const SQL = {
   upsert: `
-    INSERT INTO realms (id, account_id, key, provider, kind, remote_id, title, course_title, course_code, section_code,
-      section_school_code, grading_periods, pulled_at)
-    VALUES (@id, @accountId, @key, @provider, @kind, @remoteId, @title, @courseTitle, @courseCode, @sectionCode,
-      @sectionSchoolCode, @gradingPeriods, @pulledAt)
+    INSERT INTO realms (id, account_id, key, provider, kind, remote_id, title, course_title, course_code, course_sis_id,
+      section_code, section_school_code, grading_periods, pulled_at)
+    VALUES (@id, @accountId, @key, @provider, @kind, @remoteId, @title, @courseTitle, @courseCode, @courseSisId,
+      @sectionCode, @sectionSchoolCode, @gradingPeriods, @pulledAt)
     ON CONFLICT (id) DO UPDATE SET
       provider = excluded.provider, kind = excluded.kind, remote_id = excluded.remote_id, title = excluded.title,
-      course_title = excluded.course_title, course_code = excluded.course_code, section_code = excluded.section_code,
+      course_title = excluded.course_title, course_code = excluded.course_code,
+      course_sis_id = excluded.course_sis_id, section_code = excluded.section_code,
       section_school_code = excluded.section_school_code, grading_periods = excluded.grading_periods,
       pulled_at = coalesce(excluded.pulled_at, realms.pulled_at)`,
   get: `${SELECT} WHERE r.id = ?`,
@@ -65,6 +67,7 @@ function toSummary(row: RealmRow): RealmSummary {
     title: row.title,
     courseTitle: row.course_title,
     courseCode: row.course_code,
+    courseSisId: row.course_sis_id,
     sectionCode: row.section_code,
     sectionSchoolCode: row.section_school_code,
     gradingPeriods: JSON.parse(row.grading_periods) as string[],
@@ -106,6 +109,7 @@ export class RealmsRepo {
         title: realm.title,
         courseTitle: realm.courseTitle,
         courseCode: realm.courseCode,
+        courseSisId: realm.courseSisId,
         sectionCode: realm.sectionCode,
         sectionSchoolCode: realm.sectionSchoolCode,
         gradingPeriods: JSON.stringify(realm.gradingPeriods),

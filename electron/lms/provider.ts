@@ -36,7 +36,20 @@ export interface LmsIdentity {
 /** One item of a batch. `opId` is the outbox op it came from; results carry it back. */
 export type PushItem =
   /** Create the enrollment of `userId` in the realm, or set these fields on it if it exists. */
-  | { kind: 'upsert'; opId: string; realmKey: string; userId: string; fields: EnrollmentFields }
+  | {
+      kind: 'upsert';
+      opId: string;
+      realmKey: string;
+      userId: string;
+      fields: EnrollmentFields;
+      /**
+       * The person's enrollment here as the pre-push check just read it, when there is one. Schoology keys an
+       * enrollment by person and realm and has no use for it; Canvas keys it by person, section and type, so an
+       * upsert through a course realm, or the retry of a role change cut off between its steps, must settle this very
+       * enrollment rather than find one by person.
+       */
+      enrollmentId?: string;
+    }
   /** Change fields of a known enrollment; only the fields present are sent. */
   | { kind: 'update'; opId: string; realmKey: string; enrollmentId: string; fields: Partial<EnrollmentFields> }
   | { kind: 'remove'; opId: string; realmKey: string; enrollmentId: string }

@@ -8,10 +8,26 @@
  *   otherwise                          → conflict: another admin changed it to something else; both values are kept
  * Fields the op does not set take the server's value (the push is an upsert with full fields, so they must be sent).
  * An op whose enrollment the server no longer has is an 'enrollment' conflict — except a remove that may already have
- * reached the server before a crash (attempts > 0): its enrollment being gone is its own doing.
+ * reached the server before a crash (attempts > 0): its enrollment being gone is its own doing. Likewise on Canvas,
+ * whose edits may take several calls, an op that may have reached the server recognises its own half-done work: a role
+ * change finds the enrollment it made in place of the old one, an enroll the enrollment it created (createsInSteps).
  *
  * Values are compared as the LMS stores them: Schoology cannot tell a TA from a teacher nor "invited" from
  * "creation_pending", so an op setting 'ta' is done when the server says 'teacher'.
+ *
+ * Versions (Canvas). Canvas stamps every change of an enrollment with updated_at (the Enrollment object: lms-api-notes
+ * §2.2, ../shared/seeds/canvas-enrollments.md), so an op also records the stamp of the state the user saw
+ * (base.version, outbox.ts) and the check compares it with the server's:
+ *   same stamp     → the server has not changed the enrollment since the user saw it: the user's values go out, fields
+ *                    whose base value the op did not record (an older op) included. Never a conflict, unless a recorded
+ *                    base value disagrees with the server all the same: the stamp counts whole seconds ("2012-04-18T
+ *                    23:08:51Z" in the seed), so a change in the same second as the read keeps it; the value decides.
+ *   another stamp  → someone changed the enrollment: the per-field rule above, and a field whose base value was not
+ *                    recorded is a conflict when the server holds another value than the user's (before versions it
+ *                    went out blindly: nothing could say whether the server had changed it).
+ *   either unknown → the per-field rule alone (Schoology, ops from before versions, a state after our own push).
+ * A held field conflict carries the server's stamp (changedAt) when it proves the server changed since the user saw it.
+ * Removes keep the sync issue's rule: they go unless the enrollment is gone, whatever else changed.
  */
 import type { OutboxOp } from '../db/outbox-repo';
 import type { RemoteRealm } from '../lms/provider';
@@ -31,6 +47,8 @@ export interface ServerEnrollment {
   userId: string;
   role: Role;
   status: Status;
+  /** Canvas's updated_at; absent when the LMS keeps no stamp (Schoology) or it is not known (just pushed by us). */
+  version?: string;
 }
 
 /**
@@ -88,7 +106,7 @@ export class ServerRoster {
 
 export type Verdict =
   /** Send this upsert; `fields` are complete (the op's changes over the server's values). */
-  | { verdict: 'push'; upsert: { realmKey: string; userId: string; fields: EnrollmentFields } }
+  | { verdict: 'push'; upsert: { realmKey: string; userId: string; fields: EnrollmentFields; enrollmentId?: string } }
   | { verdict: 'push-remove'; enrollmentId: string }
   | { verdict: 'push-accesscode'; realmKind: 'section' | 'group'; accessCode: string }
   /** The server already holds the op's result. */
@@ -126,24 +144,40 @@ function enrollmentGone(op: OutboxOp): Verdict {
 }
 
 /**
+ * Whether two version stamps name the same instant; null when either is unknown. Compared as instants, not text:
+ * the same time may be written with another offset or precision ("…51Z", "…51.000Z", "…51-06:00").
+ */
+export function sameVersion(a: string | undefined, b: string | undefined): boolean | null {
+  if (a === undefined || b === undefined) return null;
+  const [ta, tb] = [Date.parse(a), Date.parse(b)];
+  return Number.isNaN(ta) || Number.isNaN(tb) ? a === b : ta === tb;
+}
+
+/**
  * Compares the op's fields with the server's enrollment. `base` null means the user expected no enrollment at all
  * (an enroll), so every field that differs is a conflict.
  */
 function compare(op: OutboxOp, current: ServerEnrollment, server: ServerRoster): Verdict {
   const conflicts: HeldConflict[] = [];
   const send: Partial<EnrollmentFields> = {};
+  const unchanged = op.base === null ? null : sameVersion(op.base.version, current.version);
+  // The server's stamp goes with a held field when it is a change the user has not seen (the stamps differ, or the op
+  // recorded none): "changed on Canvas at …".
+  const changedAt = current.version !== undefined && unchanged !== true ? { changedAt: current.version } : {};
   for (const field of FIELDS) {
     const mine = op.fields[field];
     if (mine === undefined) continue;
     const theirs = current[field];
     if (sameValue(server.provider, field, theirs, mine)) continue;
     const expected = op.base === null ? null : op.base[field];
-    // No recorded expectation for a field (an older op) cannot prove a collision: the user's value goes out.
-    if (expected === null || (expected !== undefined && !sameValue(server.provider, field, theirs, expected))) {
-      conflicts.push({ field, mine, theirs });
-    } else {
-      Object.assign(send, { [field]: mine });
-    }
+    let collides: boolean;
+    if (expected === null) collides = true;
+    else if (expected !== undefined) collides = !sameValue(server.provider, field, theirs, expected);
+    // No recorded expectation for the field: only a changed stamp can prove a collision; without stamps (an older op,
+    // Schoology) nothing can, and the user's value goes out.
+    else collides = unchanged === false;
+    if (collides) conflicts.push({ field, mine, theirs, ...changedAt });
+    else Object.assign(send, { [field]: mine });
   }
   if (conflicts.length > 0) return { verdict: 'conflict', conflicts };
   if (send.role === undefined && send.status === undefined) return { verdict: 'done' };
@@ -153,8 +187,38 @@ function compare(op: OutboxOp, current: ServerEnrollment, server: ServerRoster):
       realmKey: server.realmKey,
       userId: current.userId,
       fields: { role: send.role ?? current.role, status: send.status ?? current.status },
+      enrollmentId: current.id,
     },
   };
+}
+
+/**
+ * Canvas makes some edits in several calls (canvas-provider.ts): a create in a state the enroll endpoint cannot make
+ * is an enroll then a state change (lms-api-notes §2.1: enrollment_state only active, invited or inactive), and a role
+ * change enrolls the person with the new type, then deletes the old enrollment (an enrollment's type never changes).
+ * A run killed between the steps leaves the server half way, and the retry must recognise its own half-done work
+ * rather than hold it as someone else's change. Schoology's upsert is one request: all of it or nothing.
+ * The price: should another admin enroll the same person in the same realm between a cut-off attempt and its retry,
+ * the retry takes that enrollment for its own and sets the user's values on it (it never makes a second one).
+ */
+function createsInSteps(server: ServerRoster): boolean {
+  return server.provider === 'canvas';
+}
+
+/** A server enrollment without its stamp: for one the op did not see (its version says nothing about the op's). */
+function unversioned(enrollment: ServerEnrollment): ServerEnrollment {
+  return { id: enrollment.id, userId: enrollment.userId, role: enrollment.role, status: enrollment.status };
+}
+
+/**
+ * For a role change that may have reached the server (attempts > 0) and whose enrollment is gone: the person's
+ * enrollment with the role the op sets, which the op's own earlier attempt made (see createsInSteps).
+ */
+function ownReplacement(op: OutboxOp, server: ServerRoster): ServerEnrollment | undefined {
+  const role = op.fields.role;
+  if (op.attempts === 0 || role === undefined || op.userId === null || !createsInSteps(server)) return undefined;
+  const current = server.ofUser(op.userId);
+  return current && sameValue(server.provider, 'role', current.role, role) ? current : undefined;
 }
 
 /**
@@ -166,6 +230,10 @@ export function checkOp(op: OutboxOp, server: ServerRoster): Verdict {
     case 'enroll': {
       if (!op.userId) throw new MalformedOpError(`Queued enroll ${op.id} names no user; discard it (roster pending shows it).`);
       const current = server.ofUser(op.userId);
+      if (current && op.base === null && op.attempts > 0 && createsInSteps(server)) {
+        // The person's enrollment may be this op's own create cut off between its steps: finish it (an upsert).
+        return compare({ ...op, base: { role: current.role, status: current.status } }, unversioned(current), server);
+      }
       if (current) return compare(op, current, server);
       return {
         verdict: 'push',
@@ -179,9 +247,13 @@ export function checkOp(op: OutboxOp, server: ServerRoster): Verdict {
     }
     case 'update': {
       const current = op.enrollmentId === null ? undefined : server.get(op.enrollmentId);
-      // Even when our own earlier attempt got through, an enrollment cannot vanish by an update: someone removed it.
-      if (!current) return enrollmentGone(op);
-      return compare(op, current, server);
+      if (current) return compare(op, current, server);
+      const replacement = ownReplacement(op, server);
+      // Its stamp is another enrollment's, not a change of the one the user saw.
+      if (replacement) return compare(op, unversioned(replacement), server);
+      // Otherwise, even when our own earlier attempt got through, an enrollment cannot vanish by an update: someone
+      // removed it.
+      return enrollmentGone(op);
     }
     case 'remove': {
       const current = op.enrollmentId === null ? undefined : server.get(op.enrollmentId);

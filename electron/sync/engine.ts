@@ -10,6 +10,9 @@
  *   refresh  re-read the realms that changed, so the cache holds the server's own values
  * and a sync_runs row with the counts. LMS trouble never throws: the report says what happened and the ops stay.
  *
+ * Conflicts are judged on values, and on Canvas also on the enrollment's updated_at: the check hands each server
+ * enrollment's stamp to conflict-check.ts, which compares it with the one the op recorded (base.version).
+ *
  * Why it is safe to be killed at any instant: an op is deleted only together with the cache write of its result
  * (settleApplied), every push is idempotent (creates travel as upserts, removes of a missing enrollment are "done"),
  * and a recovered op is checked against the server before it is sent again.
@@ -310,7 +313,7 @@ class SyncRun {
       new ServerRoster(
         this.provider.provider,
         realmKey,
-        enrollments.map((e) => ({ id: e.id, userId: e.userId, role: e.role, status: e.status })),
+        enrollments.map((e) => ({ id: e.id, userId: e.userId, role: e.role, status: e.status, ...versionOf(e) })),
       ),
     );
   }
@@ -646,6 +649,15 @@ class SyncRun {
     if (parts.length === 0) return 'Nothing to sync.';
     return `${parts.join(', ')} (${c.writes} write request${c.writes === 1 ? '' : 's'}).`;
   }
+}
+
+/**
+ * The enrollment's version for the conflict check: Canvas's updated_at (lms-api-notes §2.2); Schoology keeps none. The
+ * cache stores the same record, which is where an op's base.version comes from (outbox.ts).
+ */
+function versionOf(enrollment: Enrollment): { version?: string } {
+  const stamp = enrollment.source.provider === 'canvas' ? enrollment.source.record.updated_at : null;
+  return stamp ? { version: stamp } : {};
 }
 
 /** The LMS answered and said no to reading this realm (it is gone, or no longer the account's). */

@@ -13,6 +13,13 @@
  * is now either the server's (applied, done) or gone (undone, discarded), so it is REBASED: recomputed from the new
  * state to the same intent. That keeps every op's base true, which is all conflict detection relies on.
  *
+ * A base also records the VERSION of the state it describes when the LMS stamps its enrollments (Canvas's updated_at,
+ * read from the cached record): the engine then knows whether the server changed the enrollment since the user saw it
+ * (conflict-check.ts). A view carries the version only while its values are exactly the server's at that stamp: an
+ * op laid over it that changes a value leaves the result without one (the server will stamp that state when it gets
+ * there), and so does our own push (the cache does not learn the new stamp until the next read). Coalescing keeps the
+ * version of the base it keeps; a rebased op takes the version of the state it is rebased on.
+ *
  * Everything here runs in one SQLite transaction per call: an edit, its coalescing and its effect on what the roster
  * shows commit together or not at all, and an engine transition (e.g. applied: op deleted + cached roster updated)
  * cannot be half done by a crash.
@@ -20,7 +27,7 @@
 import { writeTransaction } from '../db/write-transaction';
 import type { Cache } from '../db/cache';
 import type { EnrollmentState } from '../db/enrollments-repo';
-import type { OutboxFields, OutboxOp } from '../db/outbox-repo';
+import type { OpBase, OutboxFields, OutboxOp } from '../db/outbox-repo';
 import { type EnrollmentFields } from '../../shared/domain/enrollment';
 import { CacheTargets, PreloadedTargets, type RealmInfo, type TargetStore } from './target-store';
 import {
@@ -73,6 +80,12 @@ export interface HeldConflict {
   field: 'role' | 'status' | 'enrollment';
   mine: string | null;
   theirs: string | null;
+  /**
+   * When the server's change was made, as far as the LMS says: Canvas's updated_at of the enrollment, set when the
+   * check saw a stamp other than the one the user's edit was made against. Told in the op's error line, not stored
+   * with the conflict row.
+   */
+  changedAt?: string;
 }
 
 export interface PendingView {
@@ -87,8 +100,11 @@ const FIELDS: readonly Field[] = ['role', 'status'];
 const VALID_ROLES: ReadonlySet<string> = new Set(ROLES);
 const VALID_STATUSES: ReadonlySet<string> = new Set(STATUSES);
 
-/** What the roster shows for a target: no enrollment, or one (whose id is unknown while only an enroll is pending). */
-type View = { present: false } | { present: true; fields: EnrollmentFields; enrollmentId: string | null };
+/**
+ * What the roster shows for a target: no enrollment, or one (whose id is unknown while only an enroll is pending).
+ * `version`: the server's stamp of exactly these fields (Canvas's updated_at); null when unknown or not the server's.
+ */
+type View = { present: false } | { present: true; fields: EnrollmentFields; enrollmentId: string | null; version: string | null };
 /** The state an edit wants: null = no enrollment. */
 type Desired = EnrollmentFields | null;
 
@@ -98,7 +114,7 @@ interface OpContent {
   kind: 'enroll' | 'update' | 'remove';
   enrollmentId: string | null;
   fields: OutboxFields;
-  base: EnrollmentFields | null;
+  base: OpBase | null;
 }
 
 const sameFields = (a: EnrollmentFields, b: EnrollmentFields): boolean => a.role === b.role && a.status === b.status;
@@ -119,23 +135,32 @@ function pickFields(fields: OutboxFields): Partial<EnrollmentFields> {
 }
 
 const viewOfRow = (row: EnrollmentState | null): View =>
-  row ? { present: true, fields: { role: row.role, status: row.status }, enrollmentId: row.enrollmentId } : ABSENT;
+  row ? { present: true, fields: { role: row.role, status: row.status }, enrollmentId: row.enrollmentId, version: row.version } : ABSENT;
+
+/** The version `under` keeps for `fields` laid over it: only when no value changed (see the top of this file). */
+const versionAfter = (under: View, fields: EnrollmentFields): string | null =>
+  under.present && sameFields(under.fields, fields) ? under.version : null;
+
+/** The base an op records for `view`: its values, and its version when known. */
+function baseOf(view: Extract<View, { present: true }>): OpBase {
+  return view.version === null ? { ...view.fields } : { ...view.fields, version: view.version };
+}
 
 /** The view after `op` took effect on `view`. */
 function step(view: View, op: OutboxOp): View {
   switch (op.kind) {
-    case 'enroll':
-      return {
-        present: true,
-        fields: complete(op.fields, view.present ? view.fields : op.base ? complete(op.base) : null),
-        enrollmentId: view.present ? view.enrollmentId : op.enrollmentId,
-      };
+    case 'enroll': {
+      const fields = complete(op.fields, view.present ? view.fields : op.base ? complete(op.base) : null);
+      return { present: true, fields, enrollmentId: view.present ? view.enrollmentId : op.enrollmentId, version: versionAfter(view, fields) };
+    }
     case 'update': {
       const under = view.present ? view.fields : complete(op.base);
+      const fields = { ...under, ...pickFields(op.fields) };
       return {
         present: true,
-        fields: { ...under, ...pickFields(op.fields) },
+        fields,
         enrollmentId: view.present ? (view.enrollmentId ?? op.enrollmentId) : op.enrollmentId,
+        version: versionAfter(view, fields),
       };
     }
     case 'remove':
@@ -148,10 +173,16 @@ function step(view: View, op: OutboxOp): View {
 /** The view an op was made against, from its recorded base. */
 function baseViewOf(op: OutboxOp, row: EnrollmentState | null): View {
   if (op.kind === 'enroll') {
-    return op.base === null ? ABSENT : { present: true, fields: complete(op.base), enrollmentId: op.enrollmentId };
+    return op.base === null ? ABSENT : { present: true, fields: complete(op.base), enrollmentId: op.enrollmentId, version: op.base.version ?? null };
   }
-  // An update/remove always had an enrollment under it; an op from before bases were complete borrows the row's values.
-  return { present: true, fields: complete(op.base, row ? { role: row.role, status: row.status } : null), enrollmentId: op.enrollmentId };
+  // An update/remove always had an enrollment under it; an op from before bases were complete borrows the row's values
+  // (not the row's version: the values the op did record were seen at some other time).
+  return {
+    present: true,
+    fields: complete(op.base, row ? { role: row.role, status: row.status } : null),
+    enrollmentId: op.enrollmentId,
+    version: op.base?.version ?? null,
+  };
 }
 
 /** What the op wants the target to be. */
@@ -167,25 +198,28 @@ function desiredOf(op: OutboxOp, row: EnrollmentState | null): Desired {
  */
 function opFor(base: View, desired: Desired, carried: ReadonlySet<Field> = new Set()): OpContent | null {
   if (!base.present) return desired ? { kind: 'enroll', enrollmentId: null, fields: { ...desired }, base: null } : null;
-  if (desired === null) return { kind: 'remove', enrollmentId: base.enrollmentId, fields: {}, base: base.fields };
+  if (desired === null) return { kind: 'remove', enrollmentId: base.enrollmentId, fields: {}, base: baseOf(base) };
   if (sameFields(desired, base.fields)) return null;
   // The enrollment exists in the user's eyes but its id is not known yet (its enroll is still on the way): an enroll
   // (an upsert on the wire) is the only op that can name it. Its base says what the user expects the server to hold.
-  if (base.enrollmentId === null) return { kind: 'enroll', enrollmentId: null, fields: { ...desired }, base: base.fields };
+  if (base.enrollmentId === null) return { kind: 'enroll', enrollmentId: null, fields: { ...desired }, base: baseOf(base) };
   const fields: Partial<EnrollmentFields> = {};
   for (const field of FIELDS) {
     if (desired[field] !== base.fields[field] || carried.has(field)) Object.assign(fields, { [field]: desired[field] });
   }
-  return { kind: 'update', enrollmentId: base.enrollmentId, fields, base: base.fields };
+  return { kind: 'update', enrollmentId: base.enrollmentId, fields, base: baseOf(base) };
 }
 
-/** "the LMS has status completed (yours: inactive)", for the op's error line. */
+/**
+ * "the LMS has status completed (yours: inactive)", for the op's error line; with a stamp, ", changed on Canvas at
+ * 2026-11-26T09:10:00Z" (only Canvas stamps its enrollments: HeldConflict.changedAt).
+ */
 function describeConflicts(conflicts: readonly HeldConflict[]): string {
   return conflicts
     .map((c) =>
       c.field === 'enrollment'
         ? 'the LMS no longer has this enrollment (someone removed it)'
-        : `the LMS has ${c.field} ${c.theirs ?? '(none)'} (yours: ${c.mine ?? '(none)'})`,
+        : `the LMS has ${c.field} ${c.theirs ?? '(none)'} (yours: ${c.mine ?? '(none)'})${c.changedAt ? `, changed on Canvas at ${c.changedAt}` : ''}`,
     )
     .join('; ');
 }
@@ -319,8 +353,11 @@ export class Outbox {
       for (const c of conflicts) {
         if (c.field !== 'enrollment' && c.theirs !== null) Object.assign(theirs, { [c.field]: c.theirs });
       }
-      const server: View = { present: true, fields: theirs, enrollmentId: row?.enrollmentId ?? op.enrollmentId };
-      // keep-mine: the user's values, now expected against the server's (base := theirs), so the next check passes.
+      // The row's stamp goes with these values only when they are the row's (a later pull may have moved it on).
+      const version = row && sameFields(theirs, { role: row.role, status: row.status }) ? row.version : null;
+      const server: View = { present: true, fields: theirs, enrollmentId: row?.enrollmentId ?? op.enrollmentId, version };
+      // keep-mine: the user's values, now expected against the server's (base := theirs, version := the server's
+      // stamp), so the next check passes unless the server changes again.
       // take-theirs: the user's values with the conflicting fields set to the server's; an op wanting nothing else goes.
       let chosen: Desired = mine;
       if (choice === 'take-theirs') {
@@ -389,7 +426,8 @@ export class Outbox {
   /**
    * The LMS applied it: delete the op AND write the resulting server value into the cached roster, one transaction.
    * enroll: insert the enrollment row (id from the result; person from `people` or a prior row; role/status = op
-   * fields); update: set role/status on the row; remove: delete the row. The op queued after it (if any) is rebased on
+   * fields); update: set role/status on the row, or move the row to the enrollment the result names when that is
+   * another one (a Canvas role change); remove: delete the row. The op queued after it (if any) is rebased on
    * the new server state.
    */
   settleApplied(opId: string, result: { enrollmentId?: string }): void {
@@ -402,11 +440,22 @@ export class Outbox {
         const fields = complete(op.fields, op.base ? complete(op.base) : null);
         const enrollmentId = result.enrollmentId ?? this.serverRow(realmId, op.userId)?.enrollmentId ?? null;
         if (cached && enrollmentId !== null) this.cache.enrollments.applyServerEnroll(realmId, enrollmentId, op.userId, fields);
-        after = { present: true, fields, enrollmentId };
+        // The push stamped the enrollment anew; the cache learns that stamp at the next read.
+        after = { present: true, fields, enrollmentId, version: null };
       } else if (op.kind === 'update' && realmId !== null && op.enrollmentId !== null) {
-        if (cached) this.cache.enrollments.applyServerFields(realmId, op.enrollmentId, pickFields(op.fields));
-        const row = cached ? this.cache.enrollments.get(realmId, op.enrollmentId) : null;
-        after = row ? viewOfRow(row) : step(baseViewOf(op, null), op);
+        const replacement = result.enrollmentId !== undefined && result.enrollmentId !== op.enrollmentId ? result.enrollmentId : null;
+        if (replacement !== null && op.userId !== null) {
+          // Canvas changes a role by a new enrollment in place of the old one (canvas-provider.ts): the cache and the
+          // person's next op must name the new one, or that op would find its enrollment removed.
+          const old = cached ? this.cache.enrollments.get(realmId, op.enrollmentId) : null;
+          const fields = { ...(old ? { role: old.role, status: old.status } : complete(op.base)), ...pickFields(op.fields) };
+          if (cached) this.cache.enrollments.applyServerEnroll(realmId, replacement, op.userId, fields);
+          after = { present: true, fields, enrollmentId: replacement, version: null };
+        } else {
+          if (cached) this.cache.enrollments.applyServerFields(realmId, op.enrollmentId, pickFields(op.fields));
+          const row = cached ? this.cache.enrollments.get(realmId, op.enrollmentId) : null;
+          after = row ? viewOfRow(row) : step(baseViewOf(op, null), op);
+        }
       } else if (op.kind === 'remove' && realmId !== null && op.enrollmentId !== null) {
         if (cached) this.cache.enrollments.applyServerRemove(realmId, op.enrollmentId);
       }

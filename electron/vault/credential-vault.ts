@@ -42,7 +42,14 @@ export interface SchoologyCredentials {
 export interface CanvasCredentials {
   provider: 'canvas';
   token: string;
+  /**
+   * An OAuth2 sign-in's refresh token, with the developer key it was issued to (both needed to renew the access token,
+   * §2.5) and when the access token expires (ms since the epoch, not secret). A personal access token has none of them.
+   */
   refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  expiresAt?: number;
   /** As SchoologyCredentials.owner. */
   owner?: string;
   // Schoology's fields, declared absent so code reading either kind can ask for them without narrowing first.
@@ -71,9 +78,14 @@ const CanvasCredentialsSchema = z
     provider: z.literal('canvas'),
     token: z.string().min(1),
     refreshToken: z.string().min(1).optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    expiresAt: z.number().int().nonnegative().optional(),
     owner: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  // A developer key comes whole; entries written before OAuth2 sign-in have neither half and keep reading.
+  .refine((c) => (c.clientId === undefined) === (c.clientSecret === undefined));
 
 const StoredCredentialsSchema = z.union([CanvasCredentialsSchema, SchoologyCredentialsSchema]);
 
@@ -144,7 +156,7 @@ export class CredentialVault {
     if (!parsed.success) {
       throw new Error(
         credentials.provider === 'canvas'
-          ? 'Canvas credentials to store need an access token.'
+          ? 'Canvas credentials to store need an access token. A client ID goes only with its secret.'
           : 'Credentials to store need a consumer key and secret (and a token only with its secret).',
       );
     }

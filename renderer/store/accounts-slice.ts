@@ -1,5 +1,6 @@
 /**
- * LMS accounts in the renderer: adding one (two-legged), "Sign in with Schoology" (three-legged), signing out, and
+ * LMS accounts in the renderer: adding one (an API key or token), "Sign in with Schoology" (three-legged) or "Sign in
+ * with Canvas" (OAuth2), signing out, and
  * the banners that tell staff how each ended and what to do about it.
  *
  * Secrets pass through here only as arguments on their way to the main process: nothing in this slice (or anywhere
@@ -57,20 +58,27 @@ export function hostOf(url: string): string {
   }
 }
 
+/** How each LMS's sign-in is named, and the button its page calls Allow. */
+const SIGN_IN_WORDS: Record<BeginSignInInput['provider'], { flow: string; allow: string; credentials: string }> = {
+  schoology: { flow: 'Sign in with Schoology', allow: 'Allow', credentials: "the addresses and the app's key and secret" },
+  canvas: { flow: 'Sign in with Canvas', allow: 'Authorize', credentials: "the Canvas address and the developer key's client ID and secret" },
+};
+
 /** Banner words for a sign-in that ended without an account: what happened, then what to do. */
-function signInFailureText(error: unknown): AccountBanner {
+function signInFailureText(error: unknown, provider: BeginSignInInput['provider']): AccountBanner {
   const code = error instanceof RosterApiError ? error.code : 'failed';
+  const words = SIGN_IN_WORDS[provider];
   switch (code) {
     case 'denied':
-      return { tone: 'error', code, text: "Sign-in was denied at the school's page, so nothing was saved. To sign in, start “Sign in with Schoology” again and choose Allow." };
+      return { tone: 'error', code, text: `Sign-in was denied at the school's page, so nothing was saved. To sign in, start “${words.flow}” again and choose ${words.allow}.` };
     case 'timeout':
-      return { tone: 'error', code, text: "Sign-in timed out: the school's page was not answered in time, so nothing was saved. Start “Sign in with Schoology” again and choose Allow." };
+      return { tone: 'error', code, text: `Sign-in timed out: the school's page was not answered in time, so nothing was saved. Start “${words.flow}” again and choose ${words.allow}.` };
     case 'cancelled':
       return { tone: 'success', code, text: 'Sign-in cancelled; nothing was saved.' };
     case 'keychain_unavailable':
       return { tone: 'error', code, text: messageOf(error) };
     default:
-      return { tone: 'error', code, text: `${messageOf(error)} Check the addresses and the app's key and secret, then sign in again.` };
+      return { tone: 'error', code, text: `${messageOf(error)} Check ${words.credentials}, then sign in again.` };
   }
 }
 
@@ -143,7 +151,7 @@ export const createAccountsSlice: StateCreator<RosterStore, [], [], AccountsSlic
       void get().loadRealms();
     } catch (error) {
       if (currentAttempt !== wait.attemptId) return;
-      set({ signInWait: null, accountBanner: signInFailureText(error) });
+      set({ signInWait: null, accountBanner: signInFailureText(error, input.provider) });
     } finally {
       if (currentAttempt === wait.attemptId) currentAttempt = null;
     }

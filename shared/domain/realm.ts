@@ -19,6 +19,11 @@ export interface Realm {
   /** Course this section belongs to (Schoology course_title / Canvas course name); "" for groups. */
   courseTitle: string;
   courseCode: string;
+  /**
+   * The course's SIS id (Canvas sis_course_id), which Canvas SIS imports name the course by (lms-api-notes §2.6);
+   * "" when the course has none, and always for Schoology, which has no such id.
+   */
+  courseSisId: string;
   sectionCode: string;
   sectionSchoolCode: string;
   /** Grading periods the section spans (Schoology ids), used by the import-by-code endpoints. */

@@ -105,6 +105,7 @@ export function generateDistrict(options: DistrictOptions = {}): District {
       title: `${subject} — Period ${(s % 7) + 1}`,
       courseTitle: subject,
       courseCode: `C${100 + (s % SUBJECTS.length)}`,
+      courseSisId: '',
       sectionCode: String(s),
       sectionSchoolCode: `SC${s}`,
       gradingPeriods: ['435', '13011'],

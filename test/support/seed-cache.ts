@@ -16,7 +16,7 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'schoology');
  */
 export function seedSchool(cache: Cache, extraStudents = 0): void {
   cache.accounts.save({ id: ACCOUNT_ID, name: 'Schoology · 127.0.0.1', provider: 'schoology', baseUrl: 'http://127.0.0.1/v1', user: { id: '45552', name: 'Mr. Strickland' } });
-  const section = { accountId: ACCOUNT_ID, provider: 'schoology' as const, kind: 'section' as const, courseTitle: 'Algebra I', courseCode: 'ALG1', gradingPeriods: ['435'], pulledAt: '2026-11-20T08:00:00.000Z' };
+  const section = { accountId: ACCOUNT_ID, provider: 'schoology' as const, kind: 'section' as const, courseTitle: 'Algebra I', courseCode: 'ALG1', courseSisId: '', gradingPeriods: ['435'], pulledAt: '2026-11-20T08:00:00.000Z' };
   cache.realms.saveMany([
     { ...section, key: SECTION_KEY, remoteId: '3719526', title: 'Algebra I · P3', sectionCode: 'P3', sectionSchoolCode: 'ALG1-P3' },
     { ...section, key: 'sections/4318461', remoteId: '4318461', title: 'Algebra I · P5', sectionCode: 'P5', sectionSchoolCode: 'ALG1-P5' },

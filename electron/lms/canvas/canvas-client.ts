@@ -5,7 +5,10 @@
  * Transport, pacing to CanvasThrottle, paging to canvas-paging.ts. Every answer is validated before it is returned.
  *
  * Auth is `Authorization: Bearer <token>` on every request (§2.5; the `?access_token=` form is discouraged and
- * would leak the token into logs). Bodies go as JSON, which Canvas accepts for every parameter the docs show
+ * would leak the token into logs). The token comes from a token source: an OAuth2 token that Canvas answers 401 with
+ * WWW-Authenticate (expired or revoked, §2.5) is refreshed once — one refresh for all requests that failed with it —
+ * and the request sent again; a 401 without that header is a permission refusal and is not retried. Bodies go as
+ * JSON, which Canvas accepts for every parameter the docs show
  * form-encoded (`enrollment[user_id]` ↔ `{"enrollment":{"user_id":…}}`).
  *
  * Which calls may be retried is decided here: reads, DELETEs with a task and reactivate are idempotent; so is
@@ -27,6 +30,7 @@ import {
 import { LmsError } from '../lms-error';
 import { Transport, type TransportOptions, type TransportResponse } from '../transport';
 import { CANVAS_PER_PAGE, nextPageUrl } from './canvas-paging';
+import type { CanvasTokenSource } from './canvas-oauth2';
 import { CanvasThrottle, isRateLimitRefusal, type CanvasThrottleOptions } from './canvas-throttle';
 import {
   CanvasCourseListSchema,
@@ -43,8 +47,8 @@ import {
 export interface CanvasClientOptions {
   /** The Canvas instance, "https://school.instructure.com" or "http://127.0.0.1:PORT"; a trailing /api/v1 is fine. */
   baseUrl: string;
-  /** A personal access token or an OAuth2 access token. */
-  token: string;
+  /** A personal access token, or a source of OAuth2 access tokens that can refresh (canvas-oauth2.ts). */
+  token: string | CanvasTokenSource;
   /** Timeouts and retries. The throttle replaces `limiter` and `rateLimit`, and wraps `fetch`. */
   transport?: TransportOptions;
   /** Pacing from X-Rate-Limit-Remaining; a throttle may be shared by clients using the same token. */
@@ -136,19 +140,28 @@ function decodeJson(response: TransportResponse): unknown {
 export class CanvasClient {
   readonly throttle: CanvasThrottle;
   private readonly base: URL;
-  private readonly token: string;
+  private readonly tokens: CanvasTokenSource;
   private readonly transport: Transport;
+  /** Tokens Canvas answered 401 + WWW-Authenticate to, noted at the wire (an LmsError carries no headers). */
+  private readonly challenged = new Set<string>();
 
   constructor(options: CanvasClientOptions) {
     this.base = canvasApiBase(options.baseUrl);
-    if (options.token.trim() === '') throw new Error('a Canvas access token is needed (Account → Settings → Approved Integrations)');
-    this.token = options.token.trim();
+    this.tokens = typeof options.token === 'string' ? personalToken(options.token) : options.token;
     this.throttle = options.throttle instanceof CanvasThrottle ? options.throttle : new CanvasThrottle(options.throttle);
     const inner = options.transport?.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const noting: typeof globalThis.fetch = async (input, init) => {
+      const response = await inner(input, init);
+      if (response.status === 401 && response.headers.has('www-authenticate') && this.tokens.refresh) {
+        const sent = /^Bearer (\S+)$/.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1];
+        if (sent !== undefined) this.challenged.add(sent);
+      }
+      return response;
+    };
     this.transport = new Transport({
       ...options.transport,
       limiter: this.throttle,
-      fetch: this.throttle.wrapFetch(inner),
+      fetch: this.throttle.wrapFetch(noting),
       isThrottled: (response) => isRateLimitRefusal(response),
     });
   }
@@ -330,6 +343,32 @@ export class CanvasClient {
     });
   }
 
+  /**
+   * GET accounts/:id/permissions?permissions[]=…: whether the token's user holds each named permission on the account
+   * (canvas-lms accounts_controller.rb#permissions; `import_sis` is the right to run SIS imports, lms-api-notes §2.6).
+   * Canvas answers 403 (older versions 401) to a user with no role on the account at all, a plain teacher say
+   * (§2.5): that is "none of them", not a failure. Values may come as booleans or as "true"/"false".
+   */
+  async accountPermissions(accountId: string, names: readonly string[], signal?: AbortSignal): Promise<Record<string, boolean>> {
+    const none = (): Record<string, boolean> => Object.fromEntries(names.map((name) => [name, false]));
+    const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional();
+    const schema = z.looseObject(Object.fromEntries(names.map((name) => [name, flag])));
+    try {
+      const granted = await this.call({
+        method: 'GET',
+        path: `accounts/${checkId('account id', accountId)}/permissions`,
+        query: names.map((name): [string, string] => ['permissions[]', name]),
+        idempotent: true,
+        signal,
+        read: (data) => parseWire(schema, data, 'Canvas account permissions'),
+      });
+      return Object.fromEntries(names.map((name) => [name, granted[name] === true]));
+    } catch (error) {
+      if (error instanceof LmsError && (error.kind === 'forbidden' || error.kind === 'unauthorized')) return none();
+      throw error;
+    }
+  }
+
   // ---- plumbing ----
 
   private invitation(action: 'accept' | 'reject', courseId: string, enrollmentId: string, signal?: AbortSignal): Promise<boolean> {
@@ -348,7 +387,31 @@ export class CanvasClient {
     return url;
   }
 
-  private call<T>(spec: CallSpec<T>): Promise<T> {
+  /**
+   * One call; when its token turns out expired (401 + WWW-Authenticate) and the source can refresh, the source renews
+   * it (once, whoever asks) and the call is sent once more with the new token. A refresh failure is the caller's error.
+   */
+  private async call<T>(spec: CallSpec<T>): Promise<T> {
+    let sent = '';
+    const authorize = () => {
+      sent = this.tokens.current();
+      return `Bearer ${sent}`;
+    };
+    try {
+      return await this.send(spec, authorize);
+    } catch (error) {
+      if (!(error instanceof LmsError) || error.kind !== 'unauthorized' || !this.tokens.refresh || !this.challenged.delete(sent)) throw error;
+      await this.tokens.refresh(sent, spec.signal);
+      try {
+        return await this.send(spec, authorize);
+      } finally {
+        // Refused again (revoked meanwhile): the caller gets that 401; the note is not needed any more.
+        this.challenged.delete(sent);
+      }
+    }
+  }
+
+  private send<T>(spec: CallSpec<T>, authorize: () => string): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     let body: string | undefined;
     if (spec.body?.type === 'json') {
@@ -365,7 +428,7 @@ export class CanvasClient {
       headers,
       ...(body !== undefined ? { body } : {}),
       idempotent: spec.idempotent,
-      authorize: () => `Bearer ${this.token}`,
+      authorize,
       parse: (response) => spec.read(decodeJson(response), response),
       ...(spec.signal ? { signal: spec.signal } : {}),
     });
@@ -403,6 +466,13 @@ export class CanvasClient {
       }
     }
   }
+}
+
+/** A personal access token (Account → Settings → Approved Integrations): fixed, nothing to refresh it with. */
+function personalToken(token: string): CanvasTokenSource {
+  const trimmed = token.trim();
+  if (trimmed === '') throw new Error('a Canvas access token is needed (Account → Settings → Approved Integrations)');
+  return { current: () => trimmed };
 }
 
 /** Canvas's error bodies (lms-api-notes §2.1, §2.5): {"message"}, {"error"}, {"errors":[{"message"}]} or {"errors":["…"]}. */

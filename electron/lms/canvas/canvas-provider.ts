@@ -1,8 +1,15 @@
 /**
  * Canvas as an LmsProvider. Realms are the user's courses (`courses/ID`) and each course's sections
  * (`sections/ID`); a pull is the paged roster in every state a roster shows; a push sends each item as single
- * Canvas calls (canvas-push-plan.ts says which), or — when the provider is built with `sisImport` — the whole batch
- * as one SIS import (canvas-sis-import.ts, rows from canvas-sis-rows.ts).
+ * Canvas calls (canvas-push-plan.ts says which), or — where the account has SIS-import rights — the batch as one SIS
+ * import (canvas-sis-import.ts, rows from canvas-sis-rows.ts).
+ *
+ * Choosing: with `sisImport: 'auto'` the provider asks Canvas once, on its first push, whether the user may run SIS
+ * imports on the root account (GET accounts/:root/permissions?permissions[]=import_sis; a teacher is told no, or
+ * refused with 403/401, which means the same). With `sisImport: {accountId}` it imports into that account without
+ * asking. Either way the items a SIS row cannot express (an invitation, a realm or person without a SIS id, …) go as
+ * single requests in the same pushBatch, after the import; only what neither path can do is refused. An import
+ * Canvas refuses with 403 (rights withdrawn since the check) turns the provider to single requests for good.
  *
  * Single requests: items go in the batch's order, up to 4 at a time (fewer when the throttle holds them back), and
  * results come back in input order. A refusal of one item (a 4xx) is that item's result; a failure of the exchange
@@ -36,20 +43,25 @@ import { sisRowsFor } from './canvas-sis-rows';
 import type { CanvasThrottleOptions } from './canvas-throttle';
 import type { CanvasCourse, CanvasSection } from './canvas-wire-extra';
 
+/** `importInto` before the one rights check of a provider built with sisImport 'auto'. */
+const AUTO = Symbol('ask Canvas whether the user may run SIS imports');
+
 /** Every state a roster shows (lms-api-notes §2.1: without state[] Canvas lists only active and invited). */
 export const ROSTER_STATES: CanvasState[] = ['active', 'invited', 'creation_pending', 'inactive', 'completed'];
 const EVERY_STATE: CanvasState[] = [...ROSTER_STATES, 'rejected', 'deleted'];
 
 export interface CanvasProviderOptions {
   baseUrl: string;
-  token: string;
+  /** A personal access token, or an OAuth2 token source that refreshes (canvas-oauth2.ts). */
+  token: ConstructorParameters<typeof CanvasClient>[0]['token'];
   transport?: TransportOptions;
   throttle?: CanvasThrottleOptions;
   /**
-   * Push every batch as one SIS import into this (root) account, which needs SIS-import rights. Without it, each
-   * item goes as single requests.
+   * SIS imports for pushes. 'auto' (or `accountId: 'auto'`, to set the polling too): into the root account when the
+   * user has the import_sis permission there, else single requests. An account id: always into that (root) account,
+   * which needs SIS-import rights. Absent: single requests only.
    */
-  sisImport?: { accountId: string } & Omit<SisImportOptions, 'signal'>;
+  sisImport?: 'auto' | ({ accountId: string } & Omit<SisImportOptions, 'signal'>);
 }
 
 export function createCanvasProvider(options: CanvasProviderOptions): LmsProvider {
@@ -59,7 +71,7 @@ export function createCanvasProvider(options: CanvasProviderOptions): LmsProvide
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
   });
-  return new CanvasProvider(client, options.sisImport ? { sisImport: options.sisImport } : {});
+  return new CanvasProvider(client, options.sisImport !== undefined ? { sisImport: options.sisImport } : {});
 }
 
 function courseRealm(course: CanvasCourse): RemoteRealm {
@@ -72,6 +84,7 @@ function courseRealm(course: CanvasCourse): RemoteRealm {
     title,
     courseTitle: title,
     courseCode: course.course_code ?? '',
+    courseSisId: course.sis_course_id ?? '',
     sectionCode: '',
     sectionSchoolCode: '',
     gradingPeriods: [],
@@ -92,6 +105,8 @@ function sectionRealm(course: CanvasCourse, section: CanvasSection): RemoteRealm
     title,
     courseTitle,
     courseCode: course.course_code ?? '',
+    // The course the section was listed under: an enrollments.csv row names both (lms-api-notes §2.6).
+    courseSisId: course.sis_course_id ?? '',
     // Canvas sections have a name and a SIS id, no code of their own.
     sectionCode: '',
     sectionSchoolCode: section.sis_section_id ?? '',
@@ -144,12 +159,16 @@ export class CanvasProvider implements LmsProvider {
    */
   readonly capabilities: LmsCapabilities = { maxBatch: 50, upsert: true, multiRealmBatches: true };
   private readonly directory: CanvasDirectory;
+  /** Where pushes import: an account id, null for single requests, or the pending answer of the one rights check. */
+  private importInto: string | null | typeof AUTO | Promise<string | null>;
 
   constructor(
     readonly client: CanvasClient,
     private readonly options: { sisImport?: CanvasProviderOptions['sisImport'] } = {},
   ) {
     this.directory = new CanvasDirectory(client);
+    const sis = options.sisImport;
+    this.importInto = sis === undefined ? null : sis === 'auto' || sis.accountId === 'auto' ? AUTO : sis.accountId;
   }
 
   async whoAmI(signal?: AbortSignal): Promise<LmsIdentity> {
@@ -189,7 +208,32 @@ export class CanvasProvider implements LmsProvider {
       }));
     }
     const items: PushItem[] = batch.items;
-    if (this.options.sisImport) return this.pushBySisImport(items, this.options.sisImport, signal);
+    const accountId = await this.sisAccount(signal);
+    if (accountId !== null) return this.pushBySisImport(items, accountId, signal);
+    return this.pushSingly(items, signal);
+  }
+
+  /** Whether pushes import, and into which account: asked of Canvas once per provider when 'auto'. */
+  private async sisAccount(signal: AbortSignal | undefined): Promise<string | null> {
+    // Read and set without an await in between: batches pushed side by side share the one question.
+    const known = this.importInto;
+    if (known !== AUTO) return known;
+    const asking = (async () => {
+      const root = await this.directory.rootAccountId(signal);
+      const rights = await this.client.accountPermissions(root, ['import_sis'], signal);
+      return rights.import_sis ? root : null;
+    })();
+    this.importInto = asking;
+    try {
+      return await asking;
+    } catch (error) {
+      // Not known yet (the network, say): the next push asks again.
+      if (this.importInto === asking) this.importInto = AUTO;
+      throw error;
+    }
+  }
+
+  private pushSingly(items: readonly PushItem[], signal: AbortSignal | undefined): Promise<PushResult[]> {
     return inOrder(items, this.client.throttle.maxConcurrent, (item) => this.pushOne(item, signal));
   }
 
@@ -225,6 +269,12 @@ export class CanvasProvider implements LmsProvider {
   private async upsert(item: Upsert, signal: AbortSignal | undefined): Promise<PushResult | Refusal> {
     const plan = createPlan(item.fields.status);
     if (plan.call === 'refuse') return new Refusal(plan.reason);
+    if (item.enrollmentId !== undefined) {
+      // The check read this enrollment: settle it by id, in the section it sits in. Looking the person up instead
+      // would enroll a course realm's member into the default section, and would miss the old enrollment of a role
+      // change cut off between its two steps (update → replaceRole finishes both).
+      return this.update({ kind: 'update', opId: item.opId, realmKey: item.realmKey, enrollmentId: item.enrollmentId, fields: item.fields }, signal);
+    }
     const { kind, id } = canvasRealmParts(item.realmKey);
     const target: EnrollTarget = kind === 'course' ? { course: id } : { section: id };
     // The sync engine sends every edit of a person as an upsert ("this person has these values here"), as Schoology's
@@ -378,28 +428,40 @@ export class CanvasProvider implements LmsProvider {
     return { opId: item.opId, outcome: 'applied', enrollmentId: deleted.id };
   }
 
-  private async pushBySisImport(
-    items: PushItem[],
-    sis: NonNullable<CanvasProviderOptions['sisImport']>,
-    signal: AbortSignal | undefined,
-  ): Promise<PushResult[]> {
-    const { rows, refused } = await sisRowsFor(items, {
-      client: this.client,
-      directory: this.directory,
-      accountId: sis.accountId,
-      ...(signal ? { signal } : {}),
-    });
-    const { accountId, ...waiting } = sis;
-    const imported = await pushViaSisImport(this.client, accountId, rows, { ...waiting, ...(signal ? { signal } : {}) });
-    const byOp = new Map<string, PushResult>([...refused, ...imported.map((result) => [result.opId, result] as const)]);
+  /**
+   * The items SIS rows can express as one import, then the rest as single requests; results in input order. A
+   * failure of either (network, timeout) throws, and the caller keeps every op: SIS rows and single calls are both
+   * idempotent, so sending the whole batch again is safe.
+   */
+  private async pushBySisImport(items: PushItem[], accountId: string, signal: AbortSignal | undefined): Promise<PushResult[]> {
+    const plan = await sisRowsFor(items, { client: this.client, directory: this.directory, accountId, ...(signal ? { signal } : {}) });
+    const single = plan.single.map(({ item }) => item);
+    const byOp = new Map<string, PushResult>(plan.answered);
+    if (plan.rows.length > 0) {
+      const sis = this.options.sisImport;
+      const { accountId: _into, ...waiting }: { accountId?: string } & SisImportOptions = typeof sis === 'object' ? sis : {};
+      try {
+        for (const result of await pushViaSisImport(this.client, accountId, plan.rows, { ...waiting, ...(signal ? { signal } : {}) })) {
+          byOp.set(result.opId, result);
+        }
+      } catch (error) {
+        // 403 "SIS imports are not enabled for this account" (§2.6): the rights are gone, the single requests remain.
+        if (!(error instanceof LmsError && error.kind === 'forbidden')) throw error;
+        this.importInto = null;
+        const imported = new Set(plan.rows.map((row) => row.opId));
+        single.push(...items.filter((item) => imported.has(item.opId)));
+      }
+    }
+    for (const result of await this.pushSingly(single, signal)) byOp.set(result.opId, result);
     return items.map(
       (item) => byOp.get(item.opId) ?? { opId: item.opId, outcome: 'rejected', code: 400, reason: 'no SIS import row was made for this edit' },
     );
   }
 
-  private accountId(signal: AbortSignal | undefined): Promise<string> {
-    const configured = this.options.sisImport?.accountId;
-    return configured ? Promise.resolve(configured) : this.directory.rootAccountId(signal);
+  private async accountId(signal: AbortSignal | undefined): Promise<string> {
+    const configured = this.options.sisImport;
+    if (typeof configured === 'object' && configured.accountId !== 'auto') return configured.accountId;
+    return this.directory.rootAccountId(signal);
   }
 
   private inRealm(record: CanvasEnrollment, key: string): boolean {

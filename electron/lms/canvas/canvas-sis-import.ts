@@ -19,6 +19,8 @@ import { sleep } from '../backoff';
 import type { CanvasClient } from './canvas-client';
 import { SIS_IMPORT_DONE_STATES, type CanvasSisImport } from './canvas-wire-extra';
 
+const FIRST_POLL_MS = 250;
+
 export const SIS_CSV_COLUMNS = ['course_id', 'user_id', 'role', 'section_id', 'status'] as const;
 
 /** The statuses an enrollments.csv row can set (sis_csv.md). */
@@ -36,7 +38,10 @@ export interface SisEnrollmentRow {
 }
 
 export interface SisImportOptions {
-  /** Wait between polls; default 2000 ms (imports take seconds at best). */
+  /**
+   * Longest wait between polls; default 2000 ms. The first poll comes after at most 250 ms and the wait doubles up to
+   * this, so a small batch (Canvas finishes one in a second or two) does not sit out whole intervals.
+   */
   pollIntervalMs?: number;
   /** Give up polling after this long; default 10 minutes. The import may still finish; the rows can be sent again. */
   maxWaitMs?: number;
@@ -92,7 +97,8 @@ async function waitForImport(
   options: SisImportOptions,
 ): Promise<CanvasSisImport> {
   const now = options.now ?? (() => performance.now());
-  const interval = options.pollIntervalMs ?? 2000;
+  const longest = options.pollIntervalMs ?? 2000;
+  let interval = Math.min(FIRST_POLL_MS, longest);
   const deadline = now() + (options.maxWaitMs ?? 600_000);
   let current = started;
   while (!isDone(current)) {
@@ -106,6 +112,7 @@ async function waitForImport(
     }
     try {
       await sleep(interval, options.signal);
+      interval = Math.min(interval * 2, longest);
     } catch (reason) {
       throw new LmsError('aborted', `GET accounts/${accountId}/sis_imports/${current.id}`, 'cancelled', { cause: reason });
     }

@@ -30,6 +30,8 @@ function sectionRealm(section: SchoologySection): RemoteRealm {
     title: courseTitle && section.section_title ? `${courseTitle} · ${section.section_title}` : courseTitle || section.section_title,
     courseTitle,
     courseCode: section.course_code ?? '',
+    // Schoology has no SIS id for a course: its imports name courses by course code (lms-api-notes §1.6).
+    courseSisId: '',
     sectionCode: section.section_code ?? '',
     sectionSchoolCode: section.section_school_code ?? '',
     gradingPeriods: section.grading_periods,
@@ -46,6 +48,7 @@ function groupRealm(group: SchoologyGroup): RemoteRealm {
     title: group.title,
     courseTitle: '',
     courseCode: '',
+    courseSisId: '',
     sectionCode: '',
     sectionSchoolCode: '',
     gradingPeriods: [],

@@ -2,8 +2,9 @@
  * POST accounts/:account_id/bulk_enrollment (lms-api-notes §2.1; enrollments_api_controller.rb @ 022b78cd): every
  * user_ids[] × course_ids[] pair enrolled with enrollment_type (default StudentEnrollment) or enrollment_role_id, at
  * most 500 pairs (400 {"errors": "Too many users to enroll at once."}), answered with a Progress object that
- * GET progress/:id follows: queued → running → completed (one state per poll; see canvas-jobs.ts). The enrollments
- * are made, active, in each course's default section on the finishing poll; ids that find no user or course are
+ * GET progress/:id follows: queued → running → completed (one state per poll, or on its own once its time has come;
+ * see canvas-jobs.ts). The enrollments
+ * are made, active, in each course's default section on the finishing step; ids that find no user or course are
  * skipped and counted in the message.
  */
 import { CanvasApiError, isoNow, notFound, type CanvasContext, type CanvasReply } from './canvas-context';
@@ -103,8 +104,12 @@ export function bulkEnroll(ctx: CanvasContext, accountId: string): CanvasReply {
     if (!(ENROLLMENT_TYPES as readonly string[]).includes(type)) throw new CanvasApiError(400, { errors: 'Invalid enrollment_type' });
     role = ctx.store.builtInRole(type as EnrollmentType);
   }
-  const created = isoNow(ctx.now);
-  const job = ctx.jobs.addProgress((id) => new BulkEnrollmentJob(id, account.id, ctx.userId, created, userIds, courseIds, role, ctx.store, () => isoNow(ctx.now)));
+  const madeAt = ctx.now();
+  const created = isoNow(() => madeAt);
+  const job = ctx.jobs.addProgress(
+    (id) => new BulkEnrollmentJob(id, account.id, ctx.userId, created, userIds, courseIds, role, ctx.store, () => isoNow(ctx.now)),
+    madeAt,
+  );
   return { status: 200, value: job.record(ctx.web) };
 }
 

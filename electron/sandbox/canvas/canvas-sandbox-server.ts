@@ -8,6 +8,7 @@
  *   503, drop, html page) → the token (401) → parameters (400) → the endpoint → faults that spoil the reply of a
  *   processed request (drop-after, truncate) → reply, with X-Request-Cost and X-Rate-Limit-Remaining.
  * Canvas lists are always JSON arrays, so the Schoology sandbox's `unwrap` fault has no Canvas meaning and is refused.
+ * The OAuth2 side (/login/oauth2/*, canvas-oauth2.ts) is outside /api/v1: neither throttled nor faulted nor logged.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +18,15 @@ import { BodyTooLargeError, listenLocal, readBody, writeReply as write } from '.
 import type { BulkEnrollmentJob } from './canvas-bulk-enrollment';
 import { CanvasApiError, type CanvasReply } from './canvas-context';
 import { CanvasJobs } from './canvas-jobs';
+import {
+  AUTHORIZE_PATH,
+  CanvasOAuth2,
+  DEFAULT_OAUTH_CLIENT_ID,
+  randomOAuthSecret,
+  TOKEN_PATH,
+  type CanvasOAuthClient,
+  type OAuthJsonReply,
+} from './canvas-oauth2';
 import { CanvasParams, ParamsError } from './canvas-params';
 import { route } from './canvas-routes';
 import { isCanvasSeedName, seedCanvasStore, TOKEN_USER_ID, type CanvasSeedName } from './canvas-seed';
@@ -26,6 +36,7 @@ import { checkThrottle, LeakyBuckets, type CanvasThrottle, type ThrottleOption }
 
 export type { CanvasThrottle, ThrottleOption } from './canvas-throttle';
 export type { CanvasStore } from './canvas-store';
+export type { CanvasOAuthClient } from './canvas-oauth2';
 
 export interface CanvasSandboxOptions {
   /** 0 or absent: any free port. The sandbox always binds 127.0.0.1. */
@@ -43,10 +54,17 @@ export interface CanvasSandboxOptions {
   tokenLifetimeMs?: number;
   /** Default true: the token's user may run SIS imports; false: sis_imports answers 403. */
   sisImports?: boolean;
-  /** How many status polls an SIS import or a bulk enrollment takes to finish; default 2. */
+  /**
+   * How many status polls an SIS import or a bulk enrollment takes to finish; default 2. Unpolled, a job finishes on
+   * its own `sisImportTicks` seconds (on `now`) after it was made, as Canvas's worker runs it (canvas-jobs.ts).
+   */
   sisImportTicks?: number;
   /** Clock in ms for time stamps, token expiry and the throttle's leak; default Date.now. */
   now?: () => number;
+  /** The OAuth2 developer key; default id "10000000000001" and a random secret per start. */
+  oauthClient?: CanvasOAuthClient;
+  /** How long an OAuth2 access token lasts; default 3600 s, as Canvas's (lms-api-notes §2.5). */
+  oauthTokenLifetimeMs?: number;
 }
 
 /** One /api/v1 request as the sandbox saw it. */
@@ -69,12 +87,16 @@ export interface CanvasSandbox {
   url: string;
   port: number;
   token: string;
+  /** The OAuth2 developer key: GET /login/oauth2/auth and POST /login/oauth2/token take it. */
+  oauthClient: CanvasOAuthClient;
   /** The data, for tests to inspect and to edit (another admin's changes). */
   store: CanvasStore;
   /** Every API request, oldest first (roughly the most recent 100,000). */
   requests: CanvasSandboxRequestRecord[];
   setThrottle(throttle: ThrottleOption): void;
   setFaults(spec: string | FaultSpec | null): void;
+  /** Every OAuth2 access and refresh token issued so far stops working (the personal token is untouched). */
+  revokeOAuthTokens(): void;
   /** Stops listening and drops open connections; calling it again returns the same promise. */
   close(): Promise<void>;
 }
@@ -135,9 +157,53 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
   };
   let buckets = bucketsFor(options.throttle);
   const requests: CanvasSandboxRequestRecord[] = [];
+  const oauth = new CanvasOAuth2(
+    options.oauthClient ?? { id: DEFAULT_OAUTH_CLIENT_ID, secret: randomOAuthSecret() },
+    () => ({ id: TOKEN_USER_ID, name: store.getUser(TOKEN_USER_ID)?.name ?? 'the sandbox user' }),
+    now,
+    options.oauthTokenLifetimeMs,
+  );
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname.startsWith('/api/v1/')) return handleApi(req, res, url);
+    if (url.pathname === AUTHORIZE_PATH) return handleAuthorize(req, res, url);
+    if (url.pathname === TOKEN_PATH) return handleToken(req, res, url);
     return write(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `Not found: ${url.pathname}. The Canvas API is under /api/v1.`);
+  }
+
+  /** The page a user authorizes the app on, and its form's answer. */
+  async function handleAuthorize(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'POST') return write(res, 405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
+    const params = req.method === 'POST' ? new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8')) : url.searchParams;
+    const reply = oauth.authorizePage(req.method, params);
+    if (reply.location) return write(res, reply.status, { Location: reply.location, 'Cache-Control': 'no-store' });
+    return write(
+      res,
+      reply.status,
+      {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        'X-Frame-Options': 'DENY',
+        'Cache-Control': 'no-store',
+      },
+      reply.html,
+    );
+  }
+
+  /** POST (a code or a refresh token for an access token) and DELETE (revoke) /login/oauth2/token. */
+  async function handleToken(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const sendJson = (reply: OAuthJsonReply) =>
+      write(res, reply.status, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', ...reply.headers }, JSON.stringify(reply.value));
+    if (req.method === 'DELETE') return sendJson(oauth.revoke(presentedToken(req, url)));
+    if (req.method !== 'POST') return write(res, 405, { Allow: 'POST, DELETE', 'Content-Type': 'text/plain; charset=utf-8' }, 'Method not allowed');
+    const raw = await readBody(req, 64 * 1024);
+    let params: CanvasParams;
+    try {
+      params = CanvasParams.from(url.searchParams, raw, req.headers['content-type'] ?? '');
+    } catch (error) {
+      if (error instanceof ParamsError) return sendJson({ status: 400, value: { error: 'invalid_request', error_description: error.message } });
+      throw error;
+    }
+    return sendJson(oauth.token(params));
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -218,7 +284,12 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     if (presented === undefined) {
       return { status: 401, value: { status: 'unauthenticated', errors: [{ message: 'user authorization required' }] }, headers: challenge };
     }
-    if (presented !== token || now() >= expiresAt) return { status: 401, value: { errors: [{ message: 'Invalid access token.' }] }, headers: challenge };
+    const personal = presented === token && now() < expiresAt;
+    // An OAuth2 access token past its hour gets the same 401 as an expired personal token: the client tells them apart
+    // from a permission 401 by WWW-Authenticate (§2.5), and refreshes.
+    if (!personal && oauth.accessTokenState(presented) !== 'valid') {
+      return { status: 401, value: { errors: [{ message: 'Invalid access token.' }] }, headers: challenge };
+    }
     try {
       const contentType = req.headers['content-type'] ?? '';
       const params = CanvasParams.from(url.searchParams, raw, contentType);
@@ -250,6 +321,7 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     port,
     token,
+    oauthClient: { ...oauth.client },
     store,
     requests,
     setThrottle(throttle) {
@@ -257,6 +329,9 @@ export async function startCanvasSandbox(options: CanvasSandboxOptions = {}): Pr
     },
     setFaults(spec) {
       faults = faultPlanFor(spec);
+    },
+    revokeOAuthTokens() {
+      oauth.revokeAll();
     },
     close: () => local.close(),
   };

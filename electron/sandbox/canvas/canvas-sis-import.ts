@@ -6,7 +6,9 @@
  * Only the root account imports (400 "SIS imports can only be executed on root accounts") and only when SIS imports
  * are enabled (403). The import then moves one state per poll: created → importing (progress "0".."99") → imported,
  * imported_with_messages (some rows refused) or failed_with_messages (nothing usable). Rows are applied on the
- * finishing poll, so the roster does not change while an import is "running".
+ * finishing step, so the roster does not change while an import is "running". Like Canvas's worker, the sandbox
+ * also finishes an import nobody polls once its time has come (canvas-jobs.ts), so the rows of a client killed
+ * right after the POST still land.
  *
  * Each row: course_id (SIS) and/or section_id (SIS); user_id (SIS, matched exactly as text); role (student, teacher,
  * ta, observer, designer or a custom role's name, case sensitive) or role_id; status active|deleted|completed|
@@ -81,7 +83,7 @@ export class SisImportJob implements SteppedJob {
     return this.endedAt !== null;
   }
 
-  /** A file that could not be read at all fails at once; the rows wait for the finishing poll. */
+  /** A file that could not be read at all fails at once; the rows wait for the finishing step. */
   fail(message: string): void {
     this.errors.push([FILE, message]);
   }
@@ -295,8 +297,12 @@ export function createSisImport(ctx: CanvasContext, accountId: string): CanvasRe
   const importType = ctx.params.text('import_type') ?? 'instructure_csv';
   if (importType !== 'instructure_csv') throw unknownImportType(importType);
   const rows = readRows(csvOf(ctx));
-  const created = isoNow(ctx.now);
-  const job = ctx.jobs.addSisImport((id) => new SisImportJob(id, created, typeof rows === 'string' ? null : rows, ctx.store, () => isoNow(ctx.now), ctx.userId));
+  const madeAt = ctx.now();
+  const created = isoNow(() => madeAt);
+  const job = ctx.jobs.addSisImport(
+    (id) => new SisImportJob(id, created, typeof rows === 'string' ? null : rows, ctx.store, () => isoNow(ctx.now), ctx.userId),
+    madeAt,
+  );
   if (typeof rows === 'string') job.fail(rows);
   return { status: 200, value: job.record(ctx.store) };
 }

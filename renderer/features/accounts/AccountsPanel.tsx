@@ -48,7 +48,7 @@ export function AccountsPanel() {
         </button>
       </div>
       {accounts.length === 0 ? (
-        <p className="accounts-panel__empty">No LMS account yet. Add one with a Schoology API key or a Canvas access token, or sign in with Schoology.</p>
+        <p className="accounts-panel__empty">No LMS account yet. Add one with a Schoology API key or a Canvas access token, or sign in with Schoology or Canvas.</p>
       ) : (
         <ul className="accounts-list" aria-label="Signed-in accounts">
           {accounts.map((account) => (

@@ -1,5 +1,6 @@
 /**
- * The labelled inputs both account forms ask for: addresses of the school's LMS, a consumer key and secret, and a Canvas token.
+ * The labelled inputs the account forms ask for: addresses of the school's LMS, a consumer key and secret, a Canvas token,
+ * and a Canvas developer key.
  * The secret is a password input with no autocomplete, so the browser never offers to remember it.
  */
 interface UrlFieldProps {
@@ -71,6 +72,48 @@ export function CanvasTokenField({ id, token, onToken }: CanvasTokenFieldProps) 
       />
       <p id={`${id}-help`} className="account-form__hint">
         Create one in Canvas under Account → Settings → Approved Integrations → New access token.
+      </p>
+    </>
+  );
+}
+
+interface CanvasClientFieldsProps {
+  /** The form's useId(): the inputs get `${ids}-client-id` and `${ids}-client-secret`. */
+  ids: string;
+  clientId: string;
+  onClientId: (value: string) => void;
+  clientSecret: string;
+  onClientSecret: (value: string) => void;
+}
+
+/** A Canvas developer key for "Sign in with Canvas" (OAuth2): its ID (digits) and its secret, with where to find them. */
+export function CanvasClientFields({ ids, clientId, onClientId, clientSecret, onClientSecret }: CanvasClientFieldsProps) {
+  return (
+    <>
+      <label htmlFor={`${ids}-client-id`}>Client ID</label>
+      <input
+        id={`${ids}-client-id`}
+        required
+        inputMode="numeric"
+        pattern="[0-9]+"
+        autoComplete="off"
+        spellCheck={false}
+        aria-describedby={`${ids}-client-help`}
+        value={clientId}
+        onChange={(event) => onClientId(event.target.value)}
+      />
+      <label htmlFor={`${ids}-client-secret`}>Client secret</label>
+      <input
+        id={`${ids}-client-secret`}
+        type="password"
+        required
+        autoComplete="off"
+        aria-describedby={`${ids}-client-help`}
+        value={clientSecret}
+        onChange={(event) => onClientSecret(event.target.value)}
+      />
+      <p id={`${ids}-client-help`} className="account-form__hint">
+        A Canvas admin finds both under Admin → Developer Keys (the key's ID and its Show Key).
       </p>
     </>
   );

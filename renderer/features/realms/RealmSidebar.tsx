@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
+import type { RealmSummary } from '../../../shared/api';
 import { useRosterStore } from '../../store';
 import { groupRealms } from './group-realms';
+import { RealmItem } from './RealmItem';
 import './realms.css';
 
 export function RealmSidebar() {
@@ -51,40 +53,43 @@ export function RealmSidebar() {
       {realmsLoaded && !realmsError && realms.length === 0 && (
         <p className="sidebar__empty">No rosters cached yet. Add an LMS account to pull your courses and groups.</p>
       )}
-      {grouped.map((group) => (
-        <section key={group.key} className="sidebar__group">
-          <h2>{group.label}</h2>
-          <ul>
-            {group.realms.map((realm) => (
-              <li key={realm.id} className="realm-item">
-                <input
-                  type="checkbox"
-                  className="realm-item__check"
-                  aria-label={`Include ${realm.title} in export`}
-                  checked={checked.has(realm.id)}
-                  onChange={(event) => toggleChecked(realm.id, event.target.checked)}
-                />
-                <button
-                  type="button"
-                  className="realm-button"
-                  aria-current={realm.id === selectedRealmId ? 'true' : undefined}
-                  onClick={() => selectRealm(realm.id)}
-                >
-                  <span className="realm-button__title">{realm.title}</span>
-                  <span className="realm-button__count" aria-label={`${realm.enrollmentCount} people`}>
-                    {realm.enrollmentCount}
-                  </span>
-                  {realm.pendingCount > 0 && (
-                    <span className="badge" aria-label={`${realm.pendingCount} pending edits`}>
-                      {realm.pendingCount}
-                    </span>
-                  )}
-                </button>
-              </li>
+      {grouped.map((group) => {
+        const [lead, ...rest] = group.realms;
+        // A Canvas course leads its group (groupRealms puts it first): its sections are listed inside its item.
+        const course = lead?.kind === 'course' ? lead : null;
+        const sections = course ? rest : group.realms;
+        const item = (realm: RealmSummary) => (
+          <RealmItem
+            realm={realm}
+            selected={realm.id === selectedRealmId}
+            checked={checked.has(realm.id)}
+            onSelect={selectRealm}
+            onCheck={toggleChecked}
+          />
+        );
+        const list = (realms: RealmSummary[], label?: string) => (
+          <ul className={label ? 'realm-sections' : undefined} aria-label={label}>
+            {realms.map((realm) => (
+              <li key={realm.id}>{item(realm)}</li>
             ))}
           </ul>
-        </section>
-      ))}
+        );
+        return (
+          <section key={group.key} className="sidebar__group">
+            <h2>{group.label}</h2>
+            {course ? (
+              <ul>
+                <li>
+                  {item(course)}
+                  {sections.length > 0 && list(sections, `Sections of ${course.title}`)}
+                </li>
+              </ul>
+            ) : (
+              list(sections)
+            )}
+          </section>
+        );
+      })}
     </nav>
   );
 }

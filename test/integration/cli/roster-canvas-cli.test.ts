@@ -15,6 +15,7 @@ import {
   removeDir,
   roster,
   sandboxOf,
+  SEED,
   tempDataDir,
   type RunResult,
 } from './cli-kit';
@@ -156,6 +157,103 @@ describe('a Canvas and a Schoology account side by side', () => {
   /** The course the tests pull: Algebra I of the Canvas small seed, and the states its roster shows. */
   const ALGEBRA = { key: 'courses/101', id: 101, title: 'Algebra I' } as const;
   const algebraRoster = () => canvas.store.enrollmentsInCourse(ALGEBRA.id).filter((e) => ROSTER_STATES.has(e.workflow_state));
+
+  /** Both accounts added and every realm of each pulled; the Canvas pull's stdout. */
+  async function pullBoth(): Promise<{ canvasPull: RunResult; schoologyPull: RunResult }> {
+    await addBoth();
+    const canvasPull = await roster(dataDir, ['pull', '--account', canvasName()]);
+    expect(canvasPull.code, outcome(canvasPull)).toBe(0);
+    const schoologyPull = await roster(dataDir, ['pull', '--account', accountNameFor(schoology)]);
+    expect(schoologyPull.code, outcome(schoologyPull)).toBe(0);
+    return { canvasPull, schoologyPull };
+  }
+
+  it('pull and realms count each account\'s realms in its LMS\'s words: courses and sections, sections and groups', async () => {
+    const { canvasPull, schoologyPull } = await pullBoth();
+    const courses = canvas.store.listCourses();
+    const canvasRealms = courses.length + courses.reduce((sum, c) => sum + canvas.store.sectionsOf(c.id).length, 0);
+    expect(canvasPull.stdout).toMatch(new RegExp(`^Pulled ${canvasRealms} courses and sections: \\d+ enrollments\\.\\n$`));
+    expect(schoologyPull.stdout).toMatch(/^Pulled \d+ sections and groups: \d+ enrollments\.\n$/);
+
+    const canvasTable = await roster(dataDir, ['realms', '--account', canvasName()]);
+    expect(canvasTable.stdout.trim().split('\n').at(-1)).toBe(`${canvasRealms} courses and sections; 0 unsynced edits.`);
+    const schoologyTable = await roster(dataDir, ['realms', '--account', accountNameFor(schoology)]);
+    expect(schoologyTable.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ sections and groups; 0 unsynced edits\.$/);
+    const keys = schoologyTable.stdout.split('\n').slice(1).map((line) => line.split(/ {2,}/)[0]);
+    expect(keys).toContain(SEED.algebraP3);
+  });
+
+  it('list shows a Canvas roster in Canvas\'s words (Student, TA; Concluded) and a Schoology one as before', async () => {
+    await pullBoth();
+    const p5 = 'sections/202';
+    const table = await roster(dataDir, ['list', p5, '--account', canvasName()]);
+    expect(table.code, outcome(table)).toBe(0);
+    // Rows by their ID cell; ROLE and STATUS are the two columns before PENDING (empty here, so last on the line).
+    const rows = new Map(table.stdout.split('\n').map((line) => [line.split(' ')[0], line]));
+    const shown = canvas.store.enrollmentsInSection(202).filter((x) => ROSTER_STATES.has(x.workflow_state));
+    expect(shown.map((e) => e.type)).toContain('TaEnrollment');
+    for (const e of shown) {
+      const role = { StudentEnrollment: 'Student', TeacherEnrollment: 'Teacher', TaEnrollment: 'TA', DesignerEnrollment: 'Designer', ObserverEnrollment: 'Observer' }[e.type];
+      const status = { active: '1 Active', completed: '2 Concluded', invited: '3 Invited', creation_pending: '3 Pending creation', inactive: '5 Inactive' }[e.workflow_state as 'active'];
+      expect(rows.get(String(e.id)), `enrollment ${e.id}`).toMatch(new RegExp(` ${role} +${status}$`));
+    }
+    const listed = jsonOf<Array<{ id: string; role: string; admin: number }>>(await roster(dataDir, ['list', p5, '--account', canvasName(), '--json']));
+    const ta = canvas.store.enrollmentsInSection(202).find((e) => e.type === 'TaEnrollment');
+    expect(listed.find((r) => r.id === String(ta?.id))).toMatchObject({ role: 'ta', admin: 1 });
+    const tas = jsonOf<Array<{ id: string }>>(await roster(dataDir, ['list', p5, '--role', 'ta', '--account', canvasName(), '--json']));
+    expect(tas.map((r) => r.id)).toEqual([String(ta?.id)]);
+
+    const schoologyTable = await roster(dataDir, ['list', SEED.algebraP3, '--account', accountNameFor(schoology)]);
+    const howlett = schoologyTable.stdout.split('\n').find((line) => line.startsWith(`${SEED.howlettEnrollment} `));
+    expect(howlett).toMatch(/ member +1 Active$/);
+  });
+
+  it('enroll and update take --role on Canvas; Schoology refuses a Canvas-only role, and --uid names the account\'s LMS', async () => {
+    await pullBoth();
+    const onSchoology = await roster(dataDir, ['enroll', SEED.algebraP3, '--uid', SEED.howlett, '--role', 'ta', '--account', accountNameFor(schoology)]);
+    expect(onSchoology.code, outcome(onSchoology)).toBe(2);
+    expect(onSchoology.stderr).toContain('role "ta" is for Canvas accounts; a Schoology account takes role teacher or student (or admin 1 or 0)');
+    const badUid = await roster(dataDir, ['enroll', 'sections/201', '--uid', 'jhowlett', '--account', canvasName()]);
+    expect(badUid.code, outcome(badUid)).toBe(2);
+    expect(badUid.stderr).toContain('enroll: --uid must be a Canvas user id (digits), got "jhowlett"');
+    const both = await roster(dataDir, ['update', 'sections/201', '1001', '--role', 'ta', '--admin', '1', '--account', canvasName()]);
+    expect(both.code, outcome(both)).toBe(2);
+    expect(both.stderr).toContain('update: give --role or --admin, not both');
+
+    const student = canvas.store.enrollmentsInSection(201).find((e) => e.type === 'StudentEnrollment' && e.workflow_state === 'active');
+    const update = await roster(dataDir, ['update', 'sections/201', String(student?.id), '--role', 'designer', '--account', canvasName()]);
+    expect(update.code, outcome(update)).toBe(0);
+    expect(update.stdout).toMatch(new RegExp(`^Queued \\S+: update enrollment ${student?.id} in sections/201 role=designer\\. `));
+    const pending = jsonOf<Array<{ id: string; pending: { fields: Record<string, unknown> } | null }>>(
+      await roster(dataDir, ['list', 'sections/201', '--account', canvasName(), '--json']),
+    ).find((r) => r.id === String(student?.id));
+    expect(pending?.pending?.fields).toEqual({ admin: 1, role: 'designer' });
+  });
+
+  it('one roster sync pushes the queued edits of both accounts, and each LMS holds its own', async () => {
+    await pullBoth();
+    const inP3 = new Set(canvas.store.enrollmentsInSection(201).map((e) => e.user_id));
+    const newcomer = canvas.store.enrollmentsInSection(203).find((e) => e.type === 'StudentEnrollment' && !inP3.has(e.user_id));
+    if (!newcomer) throw new Error('the seed has no Biology student outside Algebra I P3');
+    const canvasEdit = await roster(dataDir, ['enroll', 'sections/201', '--uid', String(newcomer.user_id), '--role', 'ta', '--account', canvasName()]);
+    expect(canvasEdit.code, outcome(canvasEdit)).toBe(0);
+    const schoologyEdit = await roster(dataDir, ['update', SEED.algebraP3, SEED.howlettEnrollment, '--status', '2', '--account', accountNameFor(schoology)]);
+    expect(schoologyEdit.code, outcome(schoologyEdit)).toBe(0);
+
+    const sync = await roster(dataDir, ['sync']);
+    expect(sync.code, outcome(sync)).toBe(0);
+    const lines = sync.stdout.trim().split('\n');
+    expect(lines, sync.stdout).toHaveLength(2);
+    // Each account's line names it: the Canvas enroll is a look-up and an enroll, the Schoology update one upsert.
+    expect(lines.find((line) => line.startsWith(`${canvasName()}: `))).toMatch(/: Pushed 1 edit in \d+ requests?\. Refreshed 1 realm\.$/);
+    expect(lines.find((line) => line.startsWith(`${accountNameFor(schoology)}: `))).toMatch(/: Pushed 1 edit in 1 request\. Refreshed 1 realm\.$/);
+    const made = canvas.store.enrollmentsInSection(201).filter((e) => e.user_id === newcomer.user_id);
+    expect(made.map((e) => [e.type, e.workflow_state])).toEqual([['TaEnrollment', 'active']]);
+    expect(schoology.store.enrollmentsIn(SEED.algebraP3).find((e) => e.id === SEED.howlettEnrollment)?.status).toBe(2);
+    for (const name of [canvasName(), accountNameFor(schoology)]) {
+      expect(jsonOf(await roster(dataDir, ['pending', '--account', name, '--json']))).toEqual({ queued: [], rejected: [], conflicts: [] });
+    }
+  });
 
   it('account list shows both, each with its provider', async () => {
     await addBoth();

@@ -83,7 +83,7 @@ describe('roster list', () => {
     expect(result.stdout).toMatch(/44783136\s+48289\s+s1\s+James Howlett\s+member\s+1 Active\n/);
   });
 
-  it('prints {id, uid, school_uid, name_display, admin, status, pending} per enrollment with --json', async () => {
+  it('prints {id, uid, school_uid, name_display, admin, role, status, pending} per enrollment with --json', async () => {
     const rows = await runJson<ListedRow[]>('list', SEED.algebraP3);
     expect(rows).toHaveLength(school.sandbox.store.enrollmentsIn(SEED.algebraP3).length);
     expect(rows.find((r) => r.uid === SEED.howlett)).toEqual({
@@ -92,6 +92,7 @@ describe('roster list', () => {
       school_uid: 's1',
       name_display: 'James Howlett',
       admin: 0,
+      role: 'student',
       status: 1,
       pending: null,
     });

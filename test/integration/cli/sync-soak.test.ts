@@ -1,13 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32, type Random } from '../../../electron/sandbox/sandbox-random';
 import type { Sandbox } from '../../../electron/sandbox/sandbox-server';
 import type { AdminFlag, EnrollmentStatus, SandboxEnrollment } from '../../../electron/sandbox/sandbox-store';
-import { CACHE_FILE_NAME } from '../../../electron/services';
-import { addAccount, forgetKeychain, jsonOf, outcome, removeDir, roster, sandboxOf, spawnRoster, tempDataDir } from './cli-kit';
+import { addAccount, forgetKeychain, jsonOf, outcome, removeDir, roster, sandboxOf, tempDataDir } from './cli-kit';
+import { drawKill, killedSync, queuedEdits, shuffled } from './soak-kit';
 
 /**
  * The soak the sync issue demands: `roster sync` killed with SIGKILL at random points — before its first request,
@@ -20,7 +16,7 @@ import { addAccount, forgetKeychain, jsonOf, outcome, removeDir, roster, sandbox
  * names people no other chunk touches), so every killed sync has work to be interrupted in; the first chunk holds
  * over 50 upserts, so its sync needs two upsert requests. Kill points and edits are drawn from a seeded PRNG; the
  * timing of a kill relative to the server still varies from run to run, which is the point. Linux only: the kill
- * finds the CLI process through /proc.
+ * finds the CLI process through /proc (soak-kit.ts).
  */
 const SEED = 20260426;
 const FAULTS = 'drop-after=0.2,error503=0.1,seed=7';
@@ -54,31 +50,9 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-/**
- * Edits still in the outbox, read straight from the cache file (read-only, beside the CLI's own connections): a
- * `roster pending` per round would cost a process start each.
- */
-function queuedEdits(): number {
-  const db = new Database(join(dataDir, CACHE_FILE_NAME), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare<[], number>('SELECT count(*) FROM outbox').pluck().get() ?? 0;
-  } finally {
-    db.close();
-  }
-}
-
 /** uid → {admin, status} of a realm as the sandbox holds it now. */
 function serverRoster(realm: string): Map<string, Fields> {
   return new Map(sandbox.store.enrollmentsIn(realm).map((e) => [e.uid, { admin: e.admin, status: e.status }]));
-}
-
-function shuffled<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
 }
 
 /** Which realms chunk `c` edits: all six in the first (big) one, then two at a time in turn, so a sync is short. */
@@ -143,93 +117,6 @@ function intended(initial: ReadonlyMap<string, SandboxEnrollment[]>, lines: read
   return rosters;
 }
 
-/**
- * How one sync is cut short: after a delay from its start, once the sandbox has seen `count` of its requests, or once
- * it has seen `count` of its writes (POST/DELETE) — each plus `ms`.
- */
-type KillPlan = { after: 'delay' | 'requests' | 'writes'; count: number; ms: number };
-
-function drawKill(random: Random): KillPlan {
-  const roll = random();
-  // A fifth die on a timer, most of those before the CLI has sent anything (starting it takes ~0.5 s); the rest once
-  // the sandbox has seen some of their reads (the check, the refresh) or their writes, a few ms later, so the kill
-  // lands while a request is in flight, between the server's commit and its reply, or while results are settled.
-  if (roll < 0.2) return { after: 'delay', count: 0, ms: Math.floor(random() * 700) };
-  if (roll < 0.4) return { after: 'requests', count: 1 + Math.floor(random() * 8), ms: Math.floor(random() * 25) };
-  return { after: 'writes', count: random() < 0.7 ? 1 : 2, ms: Math.floor(random() * 40) };
-}
-
-const isWrite = (r: { method: string }) => r.method === 'POST' || r.method === 'DELETE' || r.method === 'PUT';
-
-/**
- * The pid of the CLI process the launcher (roster-bin.js) started, once it exists. The kill goes to that process, not
- * to the launcher's group: the launcher, alive, reaps it at once and then dies of the same signal. Killing the group
- * instead would leave the CLI a zombie until PID 1 reaps it, which in a container can take seconds, and a zombie's
- * pid still answers kill(pid, 0), so the next sync would find the lock "held".
- */
-function cliPidOf(launcherPid: number): number | null {
-  try {
-    const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim();
-    return children ? Number(children.split(/\s+/)[0]) : null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !readable(`/proc/${launcherPid}/stat`)) return null;
-  }
-  // A kernel without /proc/PID/task/PID/children: find the process whose parent is the launcher.
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readable(`/proc/${name}/stat`);
-    // "pid (comm) state ppid …"; comm may hold spaces and parentheses, so read after the last ")".
-    if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === launcherPid) return Number(name);
-  }
-  return null;
-}
-
-function readable(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-/** Runs `roster sync` and SIGKILLs the CLI process at the planned point (unless it finished first). */
-async function killedSync(plan: KillPlan): Promise<{ entry: string; killed: boolean }> {
-  const start = sandbox.requests.length;
-  const began = Date.now();
-  const { child, result } = spawnRoster(dataDir, ['sync']);
-  let done = false;
-  void result.then(() => (done = true));
-  let killAt: number | null = plan.after === 'delay' ? began + plan.ms : null;
-  let killed = false;
-  while (!done && !killed) {
-    if (killAt === null) {
-      const seen = sandbox.requests.slice(start);
-      const reached = plan.after === 'writes' ? seen.filter(isWrite).length : seen.length;
-      if (reached >= plan.count) killAt = Date.now() + plan.ms;
-    }
-    const pid = cliPidOf(child.pid!);
-    if (killAt !== null && Date.now() >= killAt && pid !== null) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed = true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
-    }
-    await delay(1);
-  }
-  const ended = await result;
-  const seen = sandbox.requests.slice(start);
-  const how = ended.signal ?? `exit ${ended.code}`;
-  const faults = seen.filter((r) => r.fault).map((r) => `${r.method} ${r.fault}`);
-  return {
-    entry:
-      `${plan.after} ${plan.count} +${plan.ms} ms → ${how} after ${seen.length} requests (${seen.filter(isWrite).length} writes` +
-      `${faults.length ? `; ${faults.join(', ')}` : ''})${ended.stderr ? `: ${ended.stderr.trim()}` : ''}`,
-    killed: ended.signal === 'SIGKILL',
-  };
-}
-
 describe('roster sync killed with SIGKILL at random points under drops-after-commit and 503s', () => {
   it.runIf(process.platform === 'linux')(
     'leaves the LMS with exactly the intended rosters, no one enrolled twice, and an empty outbox',
@@ -251,8 +138,8 @@ describe('roster sync killed with SIGKILL at random points under drops-after-com
       let kills = 0;
       for (let syncs = 0; kills < KILLS && syncs < MAX_SYNCS; syncs++) {
         // Whenever the syncs so far got every edit through, queue the next chunk: each sync has work to be cut off in.
-        if (queuedEdits() === 0 && next < chunks.length) await queue(chunks[next++]!);
-        const { entry, killed } = await killedSync(drawKill(random));
+        if (queuedEdits(dataDir) === 0 && next < chunks.length) await queue(chunks[next++]!);
+        const { entry, killed } = await killedSync(dataDir, sandbox.requests, drawKill(random));
         log.push(entry);
         if (killed) kills += 1;
       }

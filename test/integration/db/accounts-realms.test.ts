@@ -25,7 +25,7 @@ const account = { id: 'acme', name: 'Schoology · acme.example.org', provider: '
 function section(remoteId: string, title: string): Realm {
   return {
     key: `sections/${remoteId}`, accountId: account.id, provider: 'schoology', kind: 'section', remoteId, title,
-    courseTitle: 'Biology', courseCode: 'B1', sectionCode: remoteId, sectionSchoolCode: `S-${remoteId}`,
+    courseTitle: 'Biology', courseCode: 'B1', courseSisId: '', sectionCode: remoteId, sectionSchoolCode: `S-${remoteId}`,
     gradingPeriods: ['435'], pulledAt: null,
   };
 }

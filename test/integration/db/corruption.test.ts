@@ -25,7 +25,7 @@ function writeCacheWithOutbox(): string[] {
   cache.accounts.save({ id: 'acme', name: 'Acme', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
   const realmId = cache.realms.save({
     key: 'sections/1', accountId: 'acme', provider: 'schoology', kind: 'section', remoteId: '1', title: 'Period 1',
-    courseTitle: '', courseCode: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
+    courseTitle: '', courseCode: '', courseSisId: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
   });
   const roster = Array.from({ length: 600 }, (_, i) =>
     enrollmentFromSchoology(

@@ -8,6 +8,8 @@ import { migrate, schemaVersion, type Migration } from '../../../electron/db/mig
 import { LATEST_SCHEMA_VERSION } from '../../../electron/db/migrations/index';
 import { initialMigration } from '../../../electron/db/migrations/001-initial';
 import { outboxOutlivesRealmsMigration } from '../../../electron/db/migrations/002-outbox-outlives-realms';
+import { searchKeyMigration } from '../../../electron/db/migrations/003-search-key';
+import { RealmsRepo } from '../../../electron/db/realms-repo';
 import { searchKeyOf } from '../../../electron/db/enrollments-repo';
 
 let dir: string;
@@ -292,6 +294,54 @@ describe('migration 3 (search keys)', () => {
     const { db } = openDatabase(file);
     db.prepare('DELETE FROM realms').run();
     expect(db.prepare('SELECT count(*) FROM enrollments').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('migration 4 (course SIS id)', () => {
+  /** A cache as version 3 of the app left it: a Canvas course and one of its sections, one enrollment, one queued edit. */
+  function writeVersion3Cache(): void {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, [initialMigration, outboxOutlivesRealmsMigration, searchKeyMigration], file);
+    db.exec(`
+      INSERT INTO accounts (id, name, provider, base_url, created_at) VALUES ('school', 'School', 'canvas', 'https://x/api/v1', 't0');
+      INSERT INTO realms (id, account_id, key, provider, kind, remote_id, title, course_title, course_code, section_school_code, pulled_at) VALUES
+        ('school/courses/101', 'school', 'courses/101', 'canvas', 'course', '101', 'Algebra I', 'Algebra I', 'ALG1', '', 't1'),
+        ('school/sections/201', 'school', 'sections/201', 'canvas', 'section', '201', 'Algebra I P3', 'Algebra I', 'ALG1', 'ALG1-P3-2026', 't1');
+      INSERT INTO enrollments (realm_no, enrollment_id, user_id, school_uid, name_first, name_first_preferred, name_last,
+        display_name, sortable_name, sort_key, search_key, picture_url, role, status, source)
+        VALUES (1, '1001', '101', 'S101', 'Ann', '', 'Lee', 'Ann Lee', 'Lee, Ann', 'lee, ann', 'ann lee', '', 'student', 'active', '{}');
+      INSERT INTO outbox (id, seq, account_id, realm_id, kind, enrollment_id, user_id, fields, created_at, updated_at)
+        VALUES ('op-1', 1, 'school', 'school/courses/101', 'update', '1001', '101', '{"status":"inactive"}', 't', 't');
+    `);
+    db.close();
+  }
+
+  it('gives every cached realm an empty course SIS id and keeps the rest of the realm, its roster and its edits', () => {
+    writeVersion3Cache();
+    const { db } = openDatabase(file);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare('SELECT id, course_code, course_sis_id, section_school_code, pulled_at FROM realms ORDER BY id').all()).toEqual([
+      { id: 'school/courses/101', course_code: 'ALG1', course_sis_id: '', section_school_code: '', pulled_at: 't1' },
+      { id: 'school/sections/201', course_code: 'ALG1', course_sis_id: '', section_school_code: 'ALG1-P3-2026', pulled_at: 't1' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM enrollments').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('lets the next listing of the realms fill the course SIS id in, keeping the roster pulled before', () => {
+    writeVersion3Cache();
+    const { db } = openDatabase(file);
+    const realms = new RealmsRepo(db);
+    const course = realms.get('school/courses/101')!;
+    expect(course.courseSisId).toBe('');
+    realms.saveMany([{ ...course, courseSisId: 'ALG1-2026', pulledAt: null }]);
+    expect(realms.get('school/courses/101')).toMatchObject({ courseSisId: 'ALG1-2026', courseCode: 'ALG1', pulledAt: 't1' });
+    expect(db.prepare('SELECT count(*) FROM enrollments').pluck().get()).toBe(1);
     db.close();
   });
 });

@@ -46,7 +46,7 @@ beforeEach(() => {
   cache.accounts.save({ id: 'acme', name: 'Acme', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
   const realm = (remoteId: string, title: string) => ({
     key: `sections/${remoteId}`, accountId: 'acme', provider: 'schoology' as const, kind: 'section' as const, remoteId, title,
-    courseTitle: '', courseCode: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
+    courseTitle: '', courseCode: '', courseSisId: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
   });
   cache.realms.saveMany([realm('1', 'Period 1'), realm('2', 'Art')]);
   cache.enrollments.replaceRealmSnapshot(ONE, [A, B, C, D].map((p) => enrollment(p, 'sections/1')));

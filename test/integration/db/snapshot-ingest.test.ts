@@ -20,7 +20,7 @@ beforeEach(() => {
   for (const remoteId of ['1', '2']) {
     cache.realms.save({
       key: `sections/${remoteId}`, accountId: 'acme', provider: 'schoology', kind: 'section', remoteId, title: `Period ${remoteId}`,
-      courseTitle: 'Biology', courseCode: 'B1', sectionCode: remoteId, sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
+      courseTitle: 'Biology', courseCode: 'B1', courseSisId: '', sectionCode: remoteId, sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
     });
   }
 });

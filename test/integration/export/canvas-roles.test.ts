@@ -78,6 +78,7 @@ beforeEach(() => {
       title: 'Biology 101',
       courseTitle: 'Biology 101',
       courseCode: 'BIO-101',
+      courseSisId: '',
       sectionCode: '',
       sectionSchoolCode: 'BIO-101-A',
       gradingPeriods: [],

@@ -388,7 +388,7 @@ describe('a value a spreadsheet would run as a formula', () => {
       ] as const) {
         const error = refusal(() => exportOf(hostile.cache, { realmIds: [P3], format, only }));
         expect(error.code).toBe('unsafe_value');
-        expect(error.message).toMatch(new RegExp(`^(enrollments\\.csv|Schoology import file) row 1, line 2 \\(.+, sections/3719526\\): course code "@SUM\\(A1\\)" starts with "@", which spreadsheets run as a formula; ${words} cannot alter it`));
+        expect(error.message).toMatch(new RegExp(`^(enrollments\\.csv|Schoology import file) row 1, line 2 \\(.+, sections/3719526\\): course (SIS id or )?code "@SUM\\(A1\\)" starts with "@", which spreadsheets run as a formula; ${words} cannot alter it`));
       }
     } finally {
       hostile.cache.realms.saveMany([realm]);

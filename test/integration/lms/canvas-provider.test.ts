@@ -51,6 +51,7 @@ describe('CanvasProvider identity and realms', () => {
       title: 'Algebra I',
       courseTitle: 'Algebra I',
       courseCode: 'ALG1',
+      courseSisId: 'ALG1-2026',
       sectionCode: '',
       sectionSchoolCode: '',
       gradingPeriods: [],
@@ -63,11 +64,12 @@ describe('CanvasProvider identity and realms', () => {
       title: 'Algebra I P3',
       courseTitle: 'Algebra I',
       courseCode: 'ALG1',
+      courseSisId: 'ALG1-2026',
       sectionCode: '',
       sectionSchoolCode: 'ALG1-P3-2026',
       gradingPeriods: [],
     });
-    expect(realms.find((r) => r.key === 'sections/207')).toMatchObject({ courseTitle: 'World History', sectionSchoolCode: '' });
+    expect(realms.find((r) => r.key === 'sections/207')).toMatchObject({ courseTitle: 'World History', courseSisId: '', sectionSchoolCode: '' });
     const courses = sandbox.store.listCourses();
     const sections = courses.flatMap((c) => sandbox.store.sectionsOf(c.id));
     expect(realms.filter((r) => r.kind === 'course')).toHaveLength(courses.length);

@@ -158,3 +158,70 @@ describe('POST accounts/:id/sis_imports with an enrollments.csv', () => {
     expect((await poll(sb, 4242)).status).toBe(404);
   });
 });
+
+describe('an import nobody polls', () => {
+  it('finishes on its own once its time has come (ticks × 1 s on the sandbox clock), as Canvas’s worker runs it', async () => {
+    let clock = Date.UTC(2026, 10, 26, 11);
+    const sb = await start({ sisImportTicks: 3, now: () => clock });
+    const id = ((await postCsv(sb, WITH_A_BAD_ROW)).data as Json).id;
+    clock += 2_999;
+    expect(howlettIn(sb, 202)).toEqual([]);
+    await get(sb, 'users/self');
+    expect(howlettIn(sb, 202)).toEqual([]);
+    clock += 1;
+    // Any request shows the world as the worker left it: here a roster read, never a poll of the import.
+    const roster = await get(sb, 'sections/202/enrollments?user_id=101');
+    expect(roster.data).toMatchObject([{ user_id: HOWLETT, type: 'StudentEnrollment', enrollment_state: 'active' }]);
+    expect((await poll(sb, id)).data).toMatchObject({ workflow_state: 'imported_with_messages', progress: '100', ended_at: '2026-11-26T11:00:03Z' });
+  });
+
+  it('still moves one step per poll before its time, and is not applied twice when its time comes after', async () => {
+    let clock = Date.UTC(2026, 10, 26, 11);
+    const sb = await start({ sisImportTicks: 2, now: () => clock });
+    const id = ((await postCsv(sb, WITH_A_BAD_ROW)).data as Json).id;
+    expect((await poll(sb, id)).data).toMatchObject({ workflow_state: 'importing' });
+    expect((await poll(sb, id)).data).toMatchObject({ workflow_state: 'imported_with_messages', data: { counts: { enrollments: 4 } } });
+    const before = sb.store.countEnrollments();
+    clock += 60_000;
+    expect((await poll(sb, id)).data).toMatchObject({ workflow_state: 'imported_with_messages', ended_at: '2026-11-26T11:00:00Z', data: { counts: { enrollments: 4 } } });
+    expect(sb.store.countEnrollments()).toBe(before);
+  });
+
+  it('lands before any import posted after it: imports finish in the order they were posted', async () => {
+    const sb = await start({ sisImportTicks: 2 });
+    const header = 'course_id,user_id,role,section_id,status';
+    const first = ((await postCsv(sb, `${header}\r\n,0000101,student,ALG1-P3-2026,inactive\r\n`)).data as Json).id;
+    const second = ((await postCsv(sb, `${header}\r\n,0000101,student,ALG1-P3-2026,completed\r\n`)).data as Json).id;
+    await poll(sb, second);
+    expect((await poll(sb, second)).data).toMatchObject({ workflow_state: 'imported' });
+    expect((await poll(sb, first)).data).toMatchObject({ workflow_state: 'imported' });
+    expect(howlettIn(sb, 201)).toMatchObject([{ type: 'StudentEnrollment', workflow_state: 'completed' }]);
+  });
+
+  it('does the same for a bulk enrollment’s Progress', async () => {
+    let clock = Date.UTC(2026, 10, 26, 11);
+    const sb = await start({ now: () => clock });
+    const made = await call(sb, 'POST', 'accounts/1/bulk_enrollment', { json: { user_ids: ['4'], course_ids: ['104'], enrollment_type: 'TaEnrollment' } });
+    expect(made.data).toMatchObject({ workflow_state: 'queued' });
+    clock += 2_000;
+    await get(sb, 'users/self');
+    expect(sb.store.enrollmentsInCourse(104).filter((e) => e.user_id === LINDQVIST && e.type === 'TaEnrollment')).toHaveLength(1);
+    expect((await get(sb, `progress/${String((made.data as Json).id)}`)).data).toMatchObject({ workflow_state: 'completed' });
+  });
+});
+
+describe('GET accounts/:id/permissions', () => {
+  it('grants import_sis on the root account when SIS imports are enabled, and answers each permission asked', async () => {
+    const sb = await start();
+    expect((await get(sb, 'accounts/1/permissions?permissions[]=import_sis&permissions[]=manage_courses')).data).toEqual({ import_sis: true, manage_courses: false });
+    expect((await get(sb, 'accounts/self/permissions?permissions[]=import_sis')).data).toEqual({ import_sis: true });
+    expect((await get(sb, 'accounts/2/permissions?permissions[]=import_sis')).data).toEqual({ import_sis: false });
+    expect((await get(sb, 'accounts/1/permissions')).data).toEqual({});
+    expect((await get(sb, 'accounts/99/permissions?permissions[]=import_sis')).status).toBe(404);
+  });
+
+  it('denies import_sis where SIS imports are not enabled', async () => {
+    const sb = await start({ sisImports: false });
+    expect((await get(sb, 'accounts/1/permissions?permissions[]=import_sis')).data).toEqual({ import_sis: false });
+  });
+});

@@ -268,7 +268,7 @@ describe('a person with an op sent before a crash and a newer edit queued after 
 
 describe('ops the LMS cannot take', () => {
   it('rejects the ops of a realm the LMS no longer shows, with its answer, and syncs the rest', async () => {
-    kit.cache.realms.save({ accountId: ACCOUNT, key: 'sections/1', provider: 'schoology', kind: 'section', remoteId: '1', title: 'Gone', courseTitle: '', courseCode: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null });
+    kit.cache.realms.save({ accountId: ACCOUNT, key: 'sections/1', provider: 'schoology', kind: 'section', remoteId: '1', title: 'Gone', courseTitle: '', courseCode: '', courseSisId: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null });
     const [gone] = kit.outbox.apply([{ kind: 'enroll', realmId: kit.realmId('sections/1'), userId: extraUid(0), fields: { role: 'student', status: 'active' } }]);
     kit.outbox.apply([{ kind: 'enroll', realmId: kit.realmId(P3), userId: extraUid(1), fields: { role: 'student', status: 'active' } }]);
     const report = await kit.engine.sync(ACCOUNT);

@@ -36,7 +36,7 @@ export function openFixture(): Fixture {
   cache.accounts.save({ id: ACCOUNT, name: 'Acme', provider: 'schoology', baseUrl: 'https://api.schoology.com/v1' });
   const realm = (remoteId: string, title: string) => ({
     key: `sections/${remoteId}`, accountId: ACCOUNT, provider: 'schoology' as const, kind: 'section' as const, remoteId, title,
-    courseTitle: '', courseCode: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
+    courseTitle: '', courseCode: '', courseSisId: '', sectionCode: '', sectionSchoolCode: '', gradingPeriods: [], pulledAt: null,
   });
   cache.realms.saveMany([realm('1', 'Period 1'), realm('2', 'Art')]);
   cache.enrollments.replaceRealmSnapshot(

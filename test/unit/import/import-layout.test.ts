@@ -12,6 +12,7 @@ const P3: RealmSummary = {
   title: 'Algebra I · P3',
   courseTitle: 'Algebra I',
   courseCode: 'ALG1',
+  courseSisId: '',
   sectionCode: 'P3',
   sectionSchoolCode: 'ALG1-P3',
   gradingPeriods: [],

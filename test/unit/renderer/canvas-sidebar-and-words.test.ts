@@ -16,6 +16,7 @@ const realm = (accountId: string, kind: RealmSummary['kind'], title: string, cou
   title,
   courseTitle,
   courseCode: '',
+  courseSisId: '',
   sectionCode: '',
   sectionSchoolCode: '',
   gradingPeriods: [],
