@@ -544,7 +544,7 @@ class SyncRun {
   // ---- refresh ----
 
   private async refresh(): Promise<void> {
-    const realmIds = [...this.changedRealms];
+    const realmIds = this.withOverlapping([...this.changedRealms]);
     const total = realmIds.length + (this.joinedRealmKeys.size > 0 ? 1 : 0);
     if (total === 0) return;
     let done = 0;
@@ -561,6 +561,24 @@ class SyncRun {
       // Every edit is settled by now; only the cache's copy of the server is older than it could be.
       this.notes.push(`The rosters could not be refreshed (${error.stop.message}); run \`roster pull\` to see the server's values.`);
     }
+  }
+
+  /**
+   * The changed realms and every cached realm holding the same enrollments. A Canvas course lists the enrollments of
+   * all its sections, so a change made through the course shows in a section and the other way round: both are read
+   * again, or the one not edited would show the old values until the next pull. The cache does not keep a section's
+   * course id; its course title and code (which it takes from the course) find them, and a stray match costs one
+   * read. Schoology's sections and groups share no enrollments.
+   */
+  private withOverlapping(realmIds: string[]): string[] {
+    const changed = realmIds.map((id) => this.cache.realms.get(id)).filter((realm) => realm !== null && realm.provider === 'canvas');
+    if (changed.length === 0) return realmIds;
+    const courses = new Set(changed.map((realm) => JSON.stringify([realm?.courseTitle, realm?.courseCode])));
+    const overlapping = this.cache.realms
+      .list(this.accountId)
+      .filter((realm) => courses.has(JSON.stringify([realm.courseTitle, realm.courseCode])) && realm.pulledAt !== null)
+      .map((realm) => realm.id);
+    return [...new Set([...realmIds, ...overlapping])];
   }
 
   /** A join made the user a member of a realm the cache may not know yet: list realms, then read the joined ones. */

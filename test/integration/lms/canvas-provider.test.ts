@@ -171,6 +171,20 @@ describe('CanvasProvider pushes', () => {
     expect(sandbox.store.getEnrollment(Number(made.id))?.workflow_state).toBe('deleted');
   });
 
+  it('finishes, from an upsert naming the old enrollment, a role change cut off after its new enrollment was made', async () => {
+    const sandbox = await canvasSandboxFor();
+    const provider = providerFor(sandbox);
+    const old = await provider.client.enroll({ section: '203' }, { userId: CANVAS_SEED.howlett, type: 'StudentEnrollment', enrollmentState: 'active' });
+    // The first attempt's first step: the TA enrollment exists, the student one was never deleted.
+    await provider.client.enroll({ section: '203' }, { userId: CANVAS_SEED.howlett, type: 'TaEnrollment', enrollmentState: 'active' });
+    const item: PushItem = { ...upsert('a', 'sections/203', CANVAS_SEED.howlett, 'ta', 'active'), enrollmentId: old.id } as PushItem;
+    const [result] = await provider.pushBatch({ kind: 'upsert', items: [item] } as PushBatch);
+    const ta = stored(sandbox, '203', CANVAS_SEED.howlett, 'TaEnrollment');
+    expect(ta).toHaveLength(1);
+    expect(result).toEqual({ opId: 'a', outcome: 'applied', enrollmentId: String(ta[0]?.id), realmKey: 'sections/203' });
+    expect(sandbox.store.getEnrollment(Number(old.id))?.workflow_state).toBe('deleted');
+  });
+
   it('upserts a completed enrollment as an active one concluded', async () => {
     const sandbox = await canvasSandboxFor();
     const [result] = await providerFor(sandbox).pushBatch({ kind: 'upsert', items: [upsert('a', 'sections/203', CANVAS_SEED.alvarez, 'teacher', 'completed')] } as PushBatch);

@@ -43,6 +43,9 @@ const MODES = [
   { mode: 'single requests', sisImports: false },
 ] as const;
 
+/** The Biology course: its sections are BIOLOGY_P1 and BIOLOGY_P4. */
+const BIOLOGY_COURSE = 'courses/102';
+
 const isImport = (line: string) => line === 'POST accounts/1/sis_imports';
 
 describe.each(MODES)('pushing Canvas edits through the engine with $mode', ({ sisImports }) => {
@@ -76,6 +79,19 @@ describe.each(MODES)('pushing Canvas edits through the engine with $mode', ({ si
     expect(cached(BIOLOGY_P4, toFlip!.userId)).toEqual([`student:${flip(toFlip!.status)}`]);
     expect(cached(BIOLOGY_P4, toRemove!.userId)).toEqual([]);
     expect(canvasDuplicates(k.sandbox)).toEqual([]);
+  });
+
+  it('changes, through the course, the enrollment in the section it sits in, and the section shows it after the sync', async () => {
+    const k = (kit = await startCanvasKit({ sandbox: { sisImports } }));
+    const [student] = cachedStudents(k, BIOLOGY_P4);
+    const status = flip(student!.status);
+    k.outbox.apply([{ kind: 'update', realmId: k.realmId(BIOLOGY_COURSE), enrollmentId: student!.enrollmentId, fields: { status } }]);
+    expect(await k.engine.sync(CANVAS_ACCOUNT)).toMatchObject({ outcome: 'ok', applied: 1 });
+    // Canvas enrolls a course-wide create into the first section: the change must not become a second enrollment there.
+    expect(personIn(k.sandbox, BIOLOGY_P4, student!.userId)).toEqual([`StudentEnrollment:${status}`]);
+    expect(canvasDuplicates(k.sandbox)).toEqual([]);
+    const inSection = k.cache.enrollments.listByRealm(k.realmId(BIOLOGY_P4)).find((e) => e.enrollmentId === student!.enrollmentId);
+    expect(inSection?.status).toBe(status);
   });
 
   it('merges the edits of one person into one op and one change on the server', async () => {
