@@ -6,50 +6,25 @@
  * sandbox's user is always the key owner.
  */
 import type { SandboxOAuth } from './sandbox-oauth';
+import { escapeHtml, pageHtml, problemPage, type PageLook, type WebReply } from './sandbox-web-page';
+
+export type { WebReply } from './sandbox-web-page';
 
 export const SANDBOX_APP_NAME = 'Roster Desk';
 export const SANDBOX_DISTRICT_NAME = 'Sandbox district';
 
-export interface WebReply {
-  status: number;
-  html?: string;
-  location?: string;
-}
+/** Schoology's blues (the sandbox district's approve page). */
+const LOOK: PageLook = {
+  site: SANDBOX_DISTRICT_NAME,
+  background: '#f4f6f8',
+  ink: '#1b1f23',
+  border: '#57606a',
+  primaryValue: 'allow',
+  primary: '#0b5cad',
+};
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
-
-function pageHtml(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · ${SANDBOX_DISTRICT_NAME}</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f4f6f8; color: #1b1f23; }
-  main { max-width: 28rem; margin: 4rem auto; padding: 2rem; background: #fff; border-radius: 8px; box-shadow: 0 1px 4px #0002; }
-  h1 { font-size: 1.3rem; margin-top: 0; }
-  .actions { display: flex; gap: 1rem; margin-top: 1.5rem; }
-  button { font: inherit; padding: .5rem 1.5rem; border-radius: 4px; border: 1px solid #57606a; background: #fff; cursor: pointer; }
-  button[value="allow"] { background: #0b5cad; border-color: #0b5cad; color: #fff; }
-  button:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
-  code { font-size: 1.2rem; }
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
-
-function problemPage(message: string): WebReply {
-  return { status: 400, html: pageHtml('Cannot authorize', `<h1>Cannot authorize this app</h1>\n<p role="alert">${escapeHtml(message)}</p>`) };
-}
+const page = (title: string, body: string): string => pageHtml(LOOK, title, body);
+const problem = (message: string): WebReply => problemPage(LOOK, message);
 
 /** An http(s) URL to send the browser back to, or "" when none was given; undefined when it is not one. */
 function callbackUrl(value: string): string | undefined {
@@ -70,17 +45,17 @@ function withParams(callback: string, params: Record<string, string>): string {
 
 export function authorizePage(oauth: SandboxOAuth, userName: string, method: string, params: URLSearchParams): WebReply {
   const token = params.get('oauth_token') ?? '';
-  if (!token) return problemPage('The link has no oauth_token. Start signing in again from the app.');
+  if (!token) return problem('The link has no oauth_token. Start signing in again from the app.');
   const pending = oauth.pendingRequestToken(token);
-  if ('problem' in pending) return problemPage(pending.problem);
+  if ('problem' in pending) return problem(pending.problem);
   const callback = callbackUrl(params.get('oauth_callback') || params.get('return_url') || pending.callback);
-  if (callback === undefined) return problemPage('The callback address is not an http(s) URL.');
+  if (callback === undefined) return problem('The callback address is not an http(s) URL.');
 
   if (method === 'GET') {
     const question = `Allow ${SANDBOX_APP_NAME} to access ${SANDBOX_DISTRICT_NAME} as ${userName}?`;
     return {
       status: 200,
-      html: pageHtml(
+      html: page(
         'Authorize app',
         `<h1 id="question">${escapeHtml(question)}</h1>
 <p>${escapeHtml(SANDBOX_APP_NAME)} will be able to read and change enrollments in your sections and groups.</p>
@@ -100,13 +75,13 @@ export function authorizePage(oauth: SandboxOAuth, userName: string, method: str
   if (decision === 'deny') {
     oauth.deny(token);
     if (callback) return { status: 302, location: withParams(callback, { denied: token }) };
-    return { status: 200, html: pageHtml('Access denied', `<h1>Access denied</h1>\n<p>${escapeHtml(SANDBOX_APP_NAME)} was not given access. You can close this page.</p>`) };
+    return { status: 200, html: page('Access denied', `<h1>Access denied</h1>\n<p>${escapeHtml(SANDBOX_APP_NAME)} was not given access. You can close this page.</p>`) };
   }
-  if (decision !== 'allow') return problemPage('Choose Allow or Deny.');
+  if (decision !== 'allow') return problem('Choose Allow or Deny.');
   const verifier = oauth.approve(token, oauth.consumer.ownerUid);
   if (callback) return { status: 302, location: withParams(callback, { oauth_token: token, oauth_verifier: verifier }) };
   return {
     status: 200,
-    html: pageHtml('Access allowed', `<h1>Access allowed</h1>\n<p>Enter this code in ${escapeHtml(SANDBOX_APP_NAME)}:</p>\n<p><code>${escapeHtml(verifier)}</code></p>`),
+    html: page('Access allowed', `<h1>Access allowed</h1>\n<p>Enter this code in ${escapeHtml(SANDBOX_APP_NAME)}:</p>\n<p><code>${escapeHtml(verifier)}</code></p>`),
   };
 }

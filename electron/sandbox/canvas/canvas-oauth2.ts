@@ -13,6 +13,7 @@
  * the desktop app's sign-in, and refusing anything else keeps it from bouncing a browser to a stranger's site.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { escapeHtml, pageHtml, problemPage, type PageLook, type WebReply } from '../sandbox-web-page';
 import type { CanvasParams } from './canvas-params';
 
 export interface CanvasOAuthClient {
@@ -31,11 +32,7 @@ const CODE_LIFETIME_MS = 10 * 60_000;
 export const AUTHORIZE_PATH = '/login/oauth2/auth';
 export const TOKEN_PATH = '/login/oauth2/token';
 
-export interface OAuthWebReply {
-  status: number;
-  html?: string;
-  location?: string;
-}
+export type OAuthWebReply = WebReply;
 
 export interface OAuthJsonReply {
   status: number;
@@ -55,10 +52,6 @@ interface IssuedAccess {
 
 export function randomOAuthSecret(): string {
   return randomBytes(32).toString('base64url');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
 function sameText(a: string, b: string): boolean {
@@ -86,35 +79,18 @@ function withParams(target: string, params: Record<string, string>): string {
   return url.href;
 }
 
-function pageHtml(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Canvas sandbox</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f5f5f5; color: #2d3b45; }
-  main { max-width: 28rem; margin: 4rem auto; padding: 2rem; background: #fff; border-radius: 8px; box-shadow: 0 1px 4px #0002; }
-  h1 { font-size: 1.3rem; margin-top: 0; }
-  .actions { display: flex; gap: 1rem; margin-top: 1.5rem; }
-  button { font: inherit; padding: .5rem 1.5rem; border-radius: 4px; border: 1px solid #66717a; background: #fff; cursor: pointer; }
-  button[value="authorize"] { background: #0770a3; border-color: #0770a3; color: #fff; }
-  button:focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
+/** Canvas's own colours, so a page shows which sandbox it is. */
+const LOOK: PageLook = {
+  site: 'Canvas sandbox',
+  background: '#f5f5f5',
+  ink: '#2d3b45',
+  border: '#66717a',
+  primaryValue: 'authorize',
+  primary: '#0770a3',
+};
 
-function problemPage(message: string): OAuthWebReply {
-  return { status: 400, html: pageHtml('Cannot authorize', `<h1>Cannot authorize this app</h1>\n<p role="alert">${escapeHtml(message)}</p>`) };
-}
+const page = (title: string, body: string): string => pageHtml(LOOK, title, body);
+const problem = (message: string): WebReply => problemPage(LOOK, message);
 
 /** Canvas's OAuth2 error body (oauth_endpoints.md): {"error", "error_description"}. */
 function oauthError(status: number, error: string, description: string): OAuthJsonReply {
@@ -156,11 +132,11 @@ export class CanvasOAuth2 {
   /** GET shows the page; POST is its form's answer (Authorize or Cancel). */
   authorizePage(method: string, params: URLSearchParams): OAuthWebReply {
     const clientId = params.get('client_id') ?? '';
-    if (clientId !== this.client.id) return problemPage(`Unknown client_id "${clientId}": no developer key of this Canvas has that id.`);
-    if (params.get('response_type') !== 'code') return problemPage('response_type must be "code".');
+    if (clientId !== this.client.id) return problem(`Unknown client_id "${clientId}": no developer key of this Canvas has that id.`);
+    if (params.get('response_type') !== 'code') return problem('response_type must be "code".');
     const redirectUri = loopbackRedirect(params.get('redirect_uri') ?? '');
     if (redirectUri === undefined) {
-      return problemPage('redirect_uri must be a loopback http address (http://127.0.0.1:PORT/… or http://localhost:PORT/…).');
+      return problem('redirect_uri must be a loopback http address (http://127.0.0.1:PORT/… or http://localhost:PORT/…).');
     }
     const state = params.get('state');
     const back = (extra: Record<string, string>) => withParams(redirectUri, state === null ? extra : { ...extra, state });
@@ -171,7 +147,7 @@ export class CanvasOAuth2 {
       const hidden = (field: string, value: string) => `<input type="hidden" name="${field}" value="${escapeHtml(value)}">`;
       return {
         status: 200,
-        html: pageHtml(
+        html: page(
           'Authorize app',
           `<h1 id="question">${escapeHtml(question)}</h1>
 <p>Roster Desk will be able to read and change enrollments in your courses and sections.</p>
@@ -191,7 +167,7 @@ ${state === null ? '' : hidden('state', state)}
 
     const decision = params.get('decision');
     if (decision === 'cancel') return { status: 302, location: back({ error: 'access_denied' }) };
-    if (decision !== 'authorize') return problemPage('Choose Authorize or Cancel.');
+    if (decision !== 'authorize') return problem('Choose Authorize or Cancel.');
     const code = randomOAuthSecret();
     this.codes.set(code, { redirectUri, expiresAt: this.now() + CODE_LIFETIME_MS });
     return { status: 302, location: back({ code }) };
