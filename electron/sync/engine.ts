@@ -571,12 +571,16 @@ class SyncRun {
    * read. Schoology's sections and groups share no enrollments.
    */
   private withOverlapping(realmIds: string[]): string[] {
-    const changed = realmIds.map((id) => this.cache.realms.get(id)).filter((realm) => realm !== null && realm.provider === 'canvas');
-    if (changed.length === 0) return realmIds;
-    const courses = new Set(changed.map((realm) => JSON.stringify([realm?.courseTitle, realm?.courseCode])));
+    const courseOf = (realm: { courseTitle: string; courseCode: string }) => JSON.stringify([realm.courseTitle, realm.courseCode]);
+    const courses = new Set<string>();
+    for (const id of realmIds) {
+      const realm = this.cache.realms.get(id);
+      if (realm?.provider === 'canvas') courses.add(courseOf(realm));
+    }
+    if (courses.size === 0) return realmIds;
     const overlapping = this.cache.realms
       .list(this.accountId)
-      .filter((realm) => courses.has(JSON.stringify([realm.courseTitle, realm.courseCode])) && realm.pulledAt !== null)
+      .filter((realm) => courses.has(courseOf(realm)) && realm.pulledAt !== null)
       .map((realm) => realm.id);
     return [...new Set([...realmIds, ...overlapping])];
   }

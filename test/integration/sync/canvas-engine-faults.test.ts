@@ -28,6 +28,7 @@ import {
   personIn,
   startCanvasKit,
   syncUntilEmpty,
+  PUSH_MODES,
   type CanvasKit,
 } from './canvas-engine-kit';
 
@@ -37,11 +38,6 @@ afterEach(async () => {
   await kit?.close();
   kit = undefined;
 });
-
-const MODES = [
-  { mode: 'SIS imports', sisImports: true },
-  { mode: 'single requests', sisImports: false },
-] as const;
 
 function expectIntended(k: CanvasKit, intended: Map<string, string[]>): void {
   for (const [key, roster] of intended) expect(canvasServerRoster(k.sandbox, key), key).toEqual(roster);
@@ -60,7 +56,7 @@ const BUCKET = { hwm: 300, outflow: 500, upFront: 50, maximum: 400, cost: 40 } a
 const UNPACED = { upFrontCost: 50, outflowPerSecond: 500, lowWater: -Infinity, maxConcurrent: 1 } as const;
 const PATIENT = { baseDelayMs: 1, maxDelayMs: 10, maxAttempts: 12 } as const;
 
-describe.each(MODES)('a Canvas sync through trouble, with $mode', ({ sisImports }) => {
+describe.each(PUSH_MODES)('a Canvas sync through trouble, with $mode', ({ sisImports }) => {
   it.each(FAULTS)('with %s faults ends with exactly the intended rosters, nobody twice, an empty outbox', async (kind, spec) => {
     const k = (kit = await startCanvasKit({ sandbox: { sisImports } }));
     const { edits, intended } = canvasQueue(k, 20, 8, 4);

@@ -60,6 +60,12 @@ export interface CanvasKit {
   close(): Promise<void>;
 }
 
+/** The two ways a Canvas push goes, as the account's SIS-import rights decide: every family runs with each. */
+export const PUSH_MODES = [
+  { mode: 'SIS imports', sisImports: true },
+  { mode: 'single requests', sisImports: false },
+] as const;
+
 /** Fast retries: fault and throttle tests finish in well under a second. */
 export const FAST_TRANSPORT = { baseDelayMs: 2, maxDelayMs: 50 } as const;
 

@@ -28,6 +28,7 @@ import {
   personIn,
   sectionIdOf,
   startCanvasKit,
+  PUSH_MODES,
   type CanvasKit,
 } from './canvas-engine-kit';
 
@@ -38,17 +39,12 @@ afterEach(async () => {
   kit = undefined;
 });
 
-const MODES = [
-  { mode: 'SIS imports', sisImports: true },
-  { mode: 'single requests', sisImports: false },
-] as const;
-
 /** The Biology course: its sections are BIOLOGY_P1 and BIOLOGY_P4. */
 const BIOLOGY_COURSE = 'courses/102';
 
 const isImport = (line: string) => line === 'POST accounts/1/sis_imports';
 
-describe.each(MODES)('pushing Canvas edits through the engine with $mode', ({ sisImports }) => {
+describe.each(PUSH_MODES)('pushing Canvas edits through the engine with $mode', ({ sisImports }) => {
   it('pulls, then pushes an enroll, a role change, a status change and a remove, and the cache ends as the server', async () => {
     const k = (kit = await startCanvasKit({ sandbox: { sisImports } }));
     const [newcomer] = newcomersFor(k.sandbox, BIOLOGY_P1, 1);
