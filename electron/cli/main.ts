@@ -129,6 +129,8 @@ function failure(error: unknown): { code: number; message: string } {
     if (error.transient) {
       return { code: EXIT.unreachable, message: `the LMS could not be reached (${error.message}); nothing was lost, try again when online` };
     }
+    // An error that already names the one command to run (a Canvas sign-in that could not be renewed) says it alone.
+    if (error.kind === 'unauthorized' && error.message.includes('`roster account ')) return { code: EXIT.error, message: error.message };
     if (error.kind === 'unauthorized') {
       return {
         code: EXIT.error,

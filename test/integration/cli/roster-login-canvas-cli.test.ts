@@ -83,6 +83,17 @@ describe('roster account login canvas', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(sandbox.oauthClient.secret);
   });
 
+  it('says only the one command to run when Canvas will not renew the sign-in any more', async () => {
+    const { run } = await login('authorize');
+    expect(run.code, outcome(run)).toBe(0);
+    sandbox.revokeOAuthTokens();
+    const pulled = await roster(dataDir, ['pull']);
+    expect(pulled.code, outcome(pulled)).toBe(1);
+    const command = `roster account login canvas --base-url ${sandbox.url} --client-id ${sandbox.oauthClient.id} --client-secret-stdin`;
+    expect(pulled.stderr.trim().split('\n')).toEqual([expect.stringContaining(`sign in again with \`${command}\``)]);
+    expect(pulled.stderr).not.toContain('Schoology');
+  });
+
   it('with --json prints the URL on stderr and only the account as JSON on stdout', async () => {
     const { run } = await login('authorize', ['--json']);
     expect(run.code, outcome(run)).toBe(0);
