@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { AddAccountInput } from '../../../shared/api';
 import { useRosterStore } from '../../store';
-import { CanvasTokenField, ConsumerFields, UrlField } from './CredentialFields';
+import { CanvasTokenField, ConsumerFields, LmsChoice, UrlField } from './CredentialFields';
 import { selectAccountsBusy, selectKeychain } from '../../store/accounts-slice';
 
 type AddableProvider = AddAccountInput['provider'];
@@ -45,15 +45,7 @@ export function AddAccountForm() {
   return (
     <form className="account-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>Add account with an API key</h3>
-      <fieldset className="account-form__provider">
-        <legend>LMS</legend>
-        {(['schoology', 'canvas'] as const).map((value) => (
-          <label key={value}>
-            <input type="radio" name={`${ids}-provider`} value={value} checked={provider === value} onChange={() => choose(value)} />
-            {value === 'canvas' ? 'Canvas' : 'Schoology'}
-          </label>
-        ))}
-      </fieldset>
+      <LmsChoice name={`${ids}-provider`} value={provider} onChoose={choose} />
       {provider === 'canvas' ? (
         <>
           <p className="account-form__hint">Paste your school's Canvas address and a personal access token.</p>

@@ -1,5 +1,5 @@
 /**
- * The labelled inputs the account forms ask for: addresses of the school's LMS, a consumer key and secret, a Canvas token,
+ * The labelled inputs the account forms ask for: which LMS, addresses of the school's LMS, a consumer key and secret, a Canvas token,
  * and a Canvas developer key.
  * The secret is a password input with no autocomplete, so the browser never offers to remember it.
  */
@@ -116,5 +116,24 @@ export function CanvasClientFields({ ids, clientId, onClientId, clientSecret, on
         A Canvas admin finds both under Admin → Developer Keys (the key's ID and its Show Key).
       </p>
     </>
+  );
+}
+
+export type LmsKind = 'schoology' | 'canvas';
+
+export const LMS_NAME: Record<LmsKind, string> = { schoology: 'Schoology', canvas: 'Canvas' };
+
+/** The LMS radio group both account forms open with. */
+export function LmsChoice({ name, value, onChoose }: { name: string; value: LmsKind; onChoose: (lms: LmsKind) => void }) {
+  return (
+    <fieldset className="account-form__provider">
+      <legend>LMS</legend>
+      {(['schoology', 'canvas'] as const).map((lms) => (
+        <label key={lms}>
+          <input type="radio" name={name} value={lms} checked={value === lms} onChange={() => onChoose(lms)} />
+          {LMS_NAME[lms]}
+        </label>
+      ))}
+    </fieldset>
   );
 }

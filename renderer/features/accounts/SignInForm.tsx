@@ -1,12 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { BeginSignInInput } from '../../../shared/api';
 import { useRosterStore } from '../../store';
-import { CanvasClientFields, ConsumerFields, UrlField } from './CredentialFields';
+import { CanvasClientFields, ConsumerFields, LMS_NAME, LmsChoice, UrlField } from './CredentialFields';
 import { selectAccountsBusy, selectKeychain, selectSignInWait } from '../../store/accounts-slice';
 
 type SignInProvider = BeginSignInInput['provider'];
-
-const LMS_NAME: Record<SignInProvider, string> = { schoology: 'Schoology', canvas: 'Canvas' };
 
 /**
  * Signing in through the school's own page: "Sign in with Schoology" (three-legged, the school's addresses and the
@@ -69,15 +67,7 @@ export function SignInForm() {
   return (
     <form className="account-form" onSubmit={submit} aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>Sign in with {lms}</h3>
-      <fieldset className="account-form__provider">
-        <legend>LMS</legend>
-        {(['schoology', 'canvas'] as const).map((value) => (
-          <label key={value}>
-            <input type="radio" name={`${ids}-provider`} value={value} checked={provider === value} onChange={() => choose(value)} />
-            {LMS_NAME[value]}
-          </label>
-        ))}
-      </fieldset>
+      <LmsChoice name={`${ids}-provider`} value={provider} onChoose={choose} />
       {provider === 'canvas' ? (
         <>
           <p className="account-form__hint">You authorize Roster Desk on your school's Canvas page; your password never passes through the app.</p>
